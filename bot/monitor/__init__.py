@@ -1,0 +1,1 @@
+"""Watching the batteries: polling, availability and alert rules."""

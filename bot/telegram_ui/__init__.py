@@ -1,0 +1,1 @@
+"""The Telegram interface: commands, buttons, texts (FR/EN) and alert delivery."""
