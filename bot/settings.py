@@ -113,6 +113,10 @@ class Settings(BaseSettings):
         default_factory=lambda: list(TEMPO_SOURCE_NAMES)
     )
     tempo_unknown_alert_hour: int = Field(default=20, ge=11, le=23)
+    tempo_api_couleur_tempo_url: str = "https://www.api-couleur-tempo.fr/api"
+    tempo_rte_url: str = "https://digital.iservices.rte-france.com"
+    tempo_rte_public_url: str = "https://www.services-rte.com"
+    tempo_request_timeout_s: float = Field(default=10.0, gt=0.0, le=120.0)
     rte_client_id: str | None = None
     rte_client_secret: SecretStr | None = None
     prices_file: Path | None = None
