@@ -46,7 +46,9 @@ def test_meter_lost_needs_two_reads_and_fires_once() -> None:
 def test_mode_drift_respects_grace_and_needs_confirmation() -> None:
     rules = AlertRules(Thresholds(drift_grace=timedelta(seconds=90)))
     rules.expect_mode("salon", "Passive", T0)
-    assert rules.evaluate(Reading(battery="salon", at=T0 + timedelta(seconds=30), mode="Auto")) == []
+    assert (
+        rules.evaluate(Reading(battery="salon", at=T0 + timedelta(seconds=30), mode="Auto")) == []
+    )
     assert _kinds(rules, [_at(2, mode="Auto")]) == []
     alerts = rules.evaluate(_at(3, mode="Auto"))
     assert [a.kind for a in alerts] == [AlertKind.MODE_DRIFT]
