@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
     viewers: Annotated[list[int], NoDecode] = Field(default_factory=list)
     language: Literal["fr", "en"] = "fr"
+    telegram_poll_timeout_s: float = Field(default=30.0, ge=0.0, le=120.0)
+    alert_delivery_interval_s: float = Field(default=3.0, ge=0.1, le=600.0)
 
     # Batteries and the Open API pace
     batteries: Annotated[list[BatteryConfig], NoDecode] = Field(default_factory=list)

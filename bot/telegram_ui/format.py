@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.telegram_ui.i18n import Lang, t
 from bot.tempo.model import TempoColor
@@ -83,3 +83,8 @@ def color(value: TempoColor | None, lang: Lang) -> str:
 def escape(text: object) -> str:
     """Escape user-provided or device-provided text for HTML parse mode."""
     return html.escape(str(text), quote=False)
+
+
+def clock_time_of(moment: time, lang: Lang) -> str:
+    """A wall-clock time: ``22h00`` in French, ``22:00`` in English."""
+    return moment.strftime("%Hh%M" if lang == "fr" else "%H:%M")

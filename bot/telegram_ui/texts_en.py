@@ -53,6 +53,7 @@ TEXTS: dict[str, str] = {
     "error.stale_button": "This button is no longer valid. Here is the current menu.",
     "error.expired_confirmation": "⌛ Confirmation expired: nothing was sent. Please start again.",
     "error.unknown_battery": "This battery no longer exists. Nothing was sent.",
+    "unknown.text": "I didn't understand that. Here is the menu; /help lists the commands.",
     "cancelled": "Cancelled. Nothing was changed.",
     "status.title": "🔋 <b>Batteries</b> — {time}",
     "status.none": "No battery configured. Add some with MARSTEK_BATTERIES.",

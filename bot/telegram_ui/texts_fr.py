@@ -57,6 +57,7 @@ TEXTS: dict[str, str] = {
     "error.stale_button": "Ce bouton n'est plus valable. Voici le menu à jour.",
     "error.expired_confirmation": "⌛ Confirmation expirée : rien n'a été envoyé. Recommencez.",
     "error.unknown_battery": "Cette batterie n'existe plus. Rien n'a été envoyé.",
+    "unknown.text": "Je n'ai pas compris. Voici le menu ; /help liste les commandes.",
     "cancelled": "Annulé. Rien n'a été changé.",
     # Status
     "status.title": "🔋 <b>Batteries</b> — {time}",

@@ -1,0 +1,259 @@
+"""The composition root: builds every service from the settings, starts and stops them in order.
+
+The Telegram layer receives one :class:`Services` object and never builds anything itself.
+With ``simulate=N``, N simulated batteries start in this process (on 127.0.0.2 …) and replace
+the configured ones — anyone can try the product without hardware.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from bot.clock import Clock, SystemClock
+from bot.control.service import ControlService
+from bot.marstek import ClientOptions, MarstekTransport, TransportOptions
+from bot.marstek.simulator import Simulator
+from bot.monitor.coordinator import BatteryTarget, FleetCoordinator, MonitorOptions
+from bot.monitor.recorder import SampleRecorder
+from bot.monitor.registry import database_registrar
+from bot.monitor.rules import AlertRules, Thresholds
+from bot.settings import Settings
+from bot.storage import Database, Storage
+from bot.tempo import (
+    FetchScheduleConfig,
+    PriceTable,
+    SourceEndpoints,
+    TempoFetchScheduler,
+    TempoService,
+    build_sources,
+    load_price_table,
+)
+
+_log = logging.getLogger(__name__)
+
+HOUSEKEEPING_EVERY = timedelta(minutes=15)
+SIMULATED_GAP_S = 0.2  # the simulator needs no 5 s breathing space between requests
+SIMULATED_BROADCAST = "127.255.255.255"
+
+
+class ServiceError(Exception):
+    """A service could not start; the message is one sentence for the user."""
+
+
+@dataclass(slots=True, kw_only=True)
+class Services:
+    """Everything the Telegram layer may use."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    storage: Storage
+    transport: MarstekTransport
+    fleet: FleetCoordinator
+    control: ControlService
+    tempo: TempoService
+    tempo_scheduler: TempoFetchScheduler
+    prices: PriceTable
+    http: httpx.AsyncClient
+    simulator: Simulator | None = None
+    discovery_broadcast: list[str] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def spawn(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
+        """Run a background loop owned by the services (cancelled on close)."""
+        self._tasks.append(asyncio.create_task(_guarded(name, factory), name=name))
+
+    async def close(self) -> None:
+        """Stop everything, newest first; never raises."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for closer in (
+            self.fleet.stop,
+            self.transport.close,
+            self.http.aclose,
+            *([self.simulator.stop] if self.simulator else []),
+            self.db.close,
+        ):
+            try:
+                await closer()
+            except Exception:
+                _log.exception("error while stopping %s", getattr(closer, "__qualname__", closer))
+
+
+async def _guarded(name: str, factory: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await factory()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        _log.exception("background task %s stopped on an error", name)
+
+
+def _targets(settings: Settings, simulator: Simulator | None) -> list[BatteryTarget]:
+    if simulator is not None:
+        return [
+            BatteryTarget(name=f"Venus {index + 1}", host=unit.host, port=simulator.port)
+            for index, unit in enumerate(simulator.units)
+        ]
+    return [BatteryTarget(name=b.name, host=b.host, port=b.port) for b in settings.batteries]
+
+
+def recipients(settings: Settings) -> list[int]:
+    """Who receives alerts: every allowed user, admins first."""
+    return list(dict.fromkeys([*settings.admins, *settings.viewers]))
+
+
+async def _start_simulator(count: int, settings: Settings, clock: Clock) -> Simulator:
+    if not 1 <= count <= 50:
+        raise ServiceError("--simulate accepte de 1 à 50 batteries.")
+    try:
+        simulator = Simulator(count, clock=clock, apply_delay_s=(2.0, 8.0))
+        await simulator.start()
+    except (OSError, ValueError) as err:
+        raise ServiceError(f"Impossible de démarrer les batteries simulées : {err}") from err
+    for line in simulator.describe():
+        _log.info("simulated battery %s", line)
+    return simulator
+
+
+async def open_services(
+    settings: Settings, *, clock: Clock | None = None, simulate: int = 0
+) -> Services:
+    """Build and start every service (the fleet starts polling at once)."""
+    clock = clock or SystemClock()
+    db = Database(settings.resolved_database_url, clock=clock)
+    try:
+        await db.start()
+    except Exception as err:
+        raise ServiceError(
+            f"Base de données inaccessible ({settings.resolved_database_url}) : {err}"
+        ) from err
+    storage = Storage(
+        db,
+        clock,
+        alert_recipients=recipients(settings),
+        max_sample_gap_s=min(900.0, max(120.0, 3 * settings.poll_interval_s)),
+    )
+    simulator = await _start_simulator(simulate, settings, clock) if simulate else None
+    transport = MarstekTransport(
+        clock=clock,
+        options=TransportOptions(
+            local_host="127.0.0.1" if simulator else "0.0.0.0",  # noqa: S104 - LAN replies
+            local_port=0 if simulator else settings.local_port,
+            request_gap_s=SIMULATED_GAP_S if simulator else settings.request_gap_s,
+        ),
+    )
+    client_options = ClientOptions(
+        timeout_s=settings.request_timeout_s,
+        tries=settings.request_tries,
+        write_backoff_s=2.0 if simulator else 10.0,
+        verify_poll_s=1.0 if simulator else 5.0,
+    )
+    rules = AlertRules(
+        Thresholds(
+            low_soc_pct=settings.low_soc_alert_pct,
+            high_temperature_c=settings.high_temperature_alert_c,
+        )
+    )
+    fleet = FleetCoordinator(
+        transport=transport,
+        targets=_targets(settings, simulator),
+        clock=clock,
+        alerts=storage.alerts,
+        recorder=SampleRecorder(storage.samples),
+        register=database_registrar(storage.batteries),
+        options=MonitorOptions(
+            poll_interval_s=settings.poll_interval_s,
+            meter_interval_s=settings.meter_poll_interval_s,
+            unreachable_after=settings.unreachable_after_failures,
+            api_silence=timedelta(minutes=settings.api_silence_alert_min),
+        ),
+        client_options=client_options,
+        rules=rules,
+    )
+    http = httpx.AsyncClient(headers={"User-Agent": "marstek-automation"})
+    sources = build_sources(
+        settings.tempo_sources,
+        http,
+        rte_client_id=settings.rte_client_id,
+        rte_client_secret=(
+            settings.rte_client_secret.get_secret_value() if settings.rte_client_secret else None
+        ),
+        endpoints=SourceEndpoints(
+            api_couleur_tempo_url=settings.tempo_api_couleur_tempo_url,
+            rte_url=settings.tempo_rte_url,
+            rte_public_url=settings.tempo_rte_public_url,
+        ),
+        timeout_s=settings.tempo_request_timeout_s,
+        tz=settings.tz,
+    )
+    tempo = TempoService(sources=sources, store=storage.tempo_days, tz=settings.tz)
+    scheduler = TempoFetchScheduler(
+        service=tempo,
+        alerts=storage.alerts,
+        clock=clock,
+        config=FetchScheduleConfig(unknown_alert_hour=settings.tempo_unknown_alert_hour),
+        tz=settings.tz,
+    )
+    try:
+        prices = load_price_table(settings.prices_file)
+    except Exception as err:
+        await http.aclose()
+        await db.close()
+        raise ServiceError(f"Fichier de prix illisible ({settings.prices_file}) : {err}") from err
+    services = Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        storage=storage,
+        transport=transport,
+        fleet=fleet,
+        control=ControlService(fleet=fleet, journal=storage.commands, clock=clock),
+        tempo=tempo,
+        tempo_scheduler=scheduler,
+        prices=prices,
+        http=http,
+        simulator=simulator,
+        discovery_broadcast=[SIMULATED_BROADCAST]
+        if simulator
+        else list(settings.discovery_broadcast),
+    )
+    await fleet.start()
+    services.spawn("tempo-fetch", lambda: _tempo_loop(services))
+    services.spawn("housekeeping", lambda: _housekeeping_loop(services))
+    return services
+
+
+async def _tempo_loop(services: Services) -> None:
+    clock = services.clock
+    while True:
+        try:
+            next_run: datetime = await services.tempo_scheduler.run()
+        except Exception:
+            _log.exception("Tempo fetch failed; retrying in 10 minutes")
+            next_run = clock.now() + timedelta(minutes=10)
+        await clock.sleep(max(1.0, (next_run - clock.now()).total_seconds()))
+
+
+async def _housekeeping_loop(services: Services) -> None:
+    clock = services.clock
+    while True:
+        await clock.sleep(HOUSEKEEPING_EVERY.total_seconds())
+        try:
+            result = await services.storage.housekeeping(
+                clock.now(), retention_days=services.settings.retention_days
+            )
+            _log.debug("housekeeping: %s", result)
+        except Exception:
+            _log.exception("housekeeping failed; will retry")
