@@ -21,10 +21,12 @@ from bot.control.service import ControlService
 from bot.marstek import ClientOptions, MarstekTransport, TransportOptions
 from bot.marstek.simulator import Simulator
 from bot.monitor.coordinator import BatteryTarget, FleetCoordinator, MonitorOptions
+from bot.monitor.manager import BatteryManager, initial_targets
 from bot.monitor.recorder import SampleRecorder
 from bot.monitor.registry import database_registrar
 from bot.monitor.rules import AlertRules, Thresholds
-from bot.settings import Settings
+from bot.preferences import Preferences
+from bot.settings import BatteryConfig, Settings
 from bot.storage import Database, Storage
 from bot.tempo import (
     FetchScheduleConfig,
@@ -32,6 +34,7 @@ from bot.tempo import (
     SourceEndpoints,
     TempoFetchScheduler,
     TempoService,
+    TempoSource,
     build_sources,
     load_price_table,
 )
@@ -51,7 +54,6 @@ class ServiceError(Exception):
 class Services:
     """Everything the Telegram layer may use."""
 
-    settings: Settings
     clock: Clock
     db: Database
     storage: Storage
@@ -62,9 +64,16 @@ class Services:
     tempo_scheduler: TempoFetchScheduler
     prices: PriceTable
     http: httpx.AsyncClient
+    preferences: Preferences
+    batteries: BatteryManager
     simulator: Simulator | None = None
     discovery_broadcast: list[str] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        """The effective settings (environment + preferences changed from the chat)."""
+        return self.preferences.current
 
     def spawn(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
         """Run a background loop owned by the services (cancelled on close)."""
@@ -100,13 +109,18 @@ async def _guarded(name: str, factory: Callable[[], Awaitable[None]]) -> None:
         _log.exception("background task %s stopped on an error", name)
 
 
-def _targets(settings: Settings, simulator: Simulator | None) -> list[BatteryTarget]:
+async def _targets(
+    settings: Settings, simulator: Simulator | None, storage: Storage
+) -> list[BatteryTarget]:
+    configured = settings.batteries
     if simulator is not None:
-        return [
-            BatteryTarget(name=f"Venus {index + 1}", host=unit.host, port=simulator.port)
+        configured = [
+            BatteryConfig(name=f"Venus {index + 1}", host=unit.host, port=simulator.port)
             for index, unit in enumerate(simulator.units)
         ]
-    return [BatteryTarget(name=b.name, host=b.host, port=b.port) for b in settings.batteries]
+        # Simulated units get fresh loopback ports each run: watch only them.
+        return [BatteryTarget(name=c.name, host=c.host, port=c.port) for c in configured]
+    return await initial_targets(configured, storage.batteries, storage.settings)
 
 
 def recipients(settings: Settings) -> list[int]:
@@ -160,15 +174,10 @@ async def open_services(
         write_backoff_s=2.0 if simulator else 10.0,
         verify_poll_s=1.0 if simulator else 5.0,
     )
-    rules = AlertRules(
-        Thresholds(
-            low_soc_pct=settings.low_soc_alert_pct,
-            high_temperature_c=settings.high_temperature_alert_c,
-        )
-    )
+    rules = AlertRules(_thresholds(settings))
     fleet = FleetCoordinator(
         transport=transport,
-        targets=_targets(settings, simulator),
+        targets=await _targets(settings, simulator, storage),
         clock=clock,
         alerts=storage.alerts,
         recorder=SampleRecorder(storage.samples),
@@ -182,23 +191,14 @@ async def open_services(
         client_options=client_options,
         rules=rules,
     )
+    preferences = Preferences(settings, storage.settings)
+    await preferences.load()
+    settings = preferences.current
+    rules.thresholds = _thresholds(settings)
     http = httpx.AsyncClient(headers={"User-Agent": "marstek-automation"})
-    sources = build_sources(
-        settings.tempo_sources,
-        http,
-        rte_client_id=settings.rte_client_id,
-        rte_client_secret=(
-            settings.rte_client_secret.get_secret_value() if settings.rte_client_secret else None
-        ),
-        endpoints=SourceEndpoints(
-            api_couleur_tempo_url=settings.tempo_api_couleur_tempo_url,
-            rte_url=settings.tempo_rte_url,
-            rte_public_url=settings.tempo_rte_public_url,
-        ),
-        timeout_s=settings.tempo_request_timeout_s,
-        tz=settings.tz,
+    tempo = TempoService(
+        sources=tempo_sources(settings, http), store=storage.tempo_days, tz=settings.tz
     )
-    tempo = TempoService(sources=sources, store=storage.tempo_days, tz=settings.tz)
     scheduler = TempoFetchScheduler(
         service=tempo,
         alerts=storage.alerts,
@@ -213,7 +213,6 @@ async def open_services(
         await db.close()
         raise ServiceError(f"Fichier de prix illisible ({settings.prices_file}) : {err}") from err
     services = Services(
-        settings=settings,
         clock=clock,
         db=db,
         storage=storage,
@@ -224,15 +223,55 @@ async def open_services(
         tempo_scheduler=scheduler,
         prices=prices,
         http=http,
+        preferences=preferences,
+        batteries=BatteryManager(
+            fleet=fleet, repo=storage.batteries, store=storage.settings, transport=transport
+        ),
         simulator=simulator,
         discovery_broadcast=[SIMULATED_BROADCAST]
         if simulator
         else list(settings.discovery_broadcast),
     )
+    preferences.add_listener(lambda name, _value: _apply_preference(services, name))
     await fleet.start()
     services.spawn("tempo-fetch", lambda: _tempo_loop(services))
     services.spawn("housekeeping", lambda: _housekeeping_loop(services))
     return services
+
+
+def _thresholds(settings: Settings) -> Thresholds:
+    return Thresholds(
+        low_soc_pct=settings.low_soc_alert_pct,
+        high_temperature_c=settings.high_temperature_alert_c,
+    )
+
+
+def tempo_sources(settings: Settings, http: httpx.AsyncClient) -> list[TempoSource]:
+    """The Tempo colour sources, in the configured order."""
+    return build_sources(
+        settings.tempo_sources,
+        http,
+        rte_client_id=settings.rte_client_id,
+        rte_client_secret=(
+            settings.rte_client_secret.get_secret_value() if settings.rte_client_secret else None
+        ),
+        endpoints=SourceEndpoints(
+            api_couleur_tempo_url=settings.tempo_api_couleur_tempo_url,
+            rte_url=settings.tempo_rte_url,
+            rte_public_url=settings.tempo_rte_public_url,
+        ),
+        timeout_s=settings.tempo_request_timeout_s,
+        tz=settings.tz,
+    )
+
+
+def _apply_preference(services: Services, name: str) -> None:
+    """Make a preference changed from the chat effective at once."""
+    current = services.preferences.current
+    if name in ("low_soc_alert_pct", "high_temperature_alert_c"):
+        services.fleet.rules.thresholds = _thresholds(current)
+    elif name == "tempo_sources":
+        services.tempo.replace_sources(tempo_sources(current, services.http))
 
 
 async def _tempo_loop(services: Services) -> None:

@@ -8,6 +8,7 @@ Every variable is prefixed ``MARSTEK_`` (``MARSTEK_TELEGRAM_TOKEN``, ``MARSTEK_B
 from __future__ import annotations
 
 import json
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,24 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ENV_PREFIX = "MARSTEK_"
 DEFAULT_API_PORT = 30000
 TEMPO_SOURCE_NAMES = ("api-couleur-tempo", "rte", "rte-public")
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """``"22:00-07:00"`` → (22:00, 07:00); ``""`` → None (no quiet hours)."""
+    text = text.strip()
+    if not text:
+        return None
+    start, sep, end = text.partition("-")
+    shape = f"« {text} » devrait avoir la forme HH:MM-HH:MM"
+    if not sep:
+        raise ValueError(shape)
+    try:
+        first, last = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError as err:
+        raise ValueError(shape) from err
+    if first == last:
+        raise ValueError("le début et la fin des heures calmes sont identiques")
+    return first, last
 
 
 class SettingsError(Exception):
@@ -111,6 +130,10 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Paris"
     contract_power_kva: float = Field(default=9.0, ge=3.0, le=36.0)
     precharge_target_soc_pct: float = Field(default=100.0, ge=20.0, le=100.0)
+    treat_white_as_red: bool = False
+    precharge_when_unknown: bool = True
+    dry_run: bool = False
+    quiet_hours: str = ""
     tempo_sources: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(TEMPO_SOURCE_NAMES)
     )
@@ -142,6 +165,12 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod
@@ -210,11 +239,14 @@ def _french(error_type: str, ctx: dict[str, Any], fallback: str) -> str:
         return fallback
 
 
-def _describe(error: ValidationError) -> str:
+def describe_error(error: ValidationError, *, prefix_variable: bool = True) -> str:
+    """One French sentence for the first problem (naming the variable unless told not to)."""
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "?"
     variable = f"{ENV_PREFIX}{field.upper()}"
     message = _french(first["type"], dict(first.get("ctx") or {}), first["msg"])
+    if not prefix_variable:
+        return message[:1].upper() + message[1:] + "."
     value = first.get("input")
     shown = (
         "" if field in ("telegram_token", "rte_client_secret") else f" (valeur reçue : {value!r})"
@@ -230,4 +262,4 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as err:
-        raise SettingsError(_describe(err)) from None
+        raise SettingsError(describe_error(err)) from None

@@ -21,6 +21,7 @@ from bot.alerts import Alert, AlertKind, AlertSink, Severity
 from bot.clock import Clock
 from bot.marstek import (
     ClientOptions,
+    DeviceInfo,
     MarstekClient,
     MarstekCommunicationError,
     MarstekError,
@@ -116,22 +117,40 @@ class FleetCoordinator:
         self._register = register
         self.options = options or MonitorOptions()
         self.rules = rules or AlertRules()
+        self._transport = transport
+        self._client_options = client_options
         self._listeners: list[Listener] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._running = False
         self._watched: dict[str, _Watched] = {}
         for target in targets:
-            if target.name in self._watched:
-                raise ValueError(f"two batteries are named {target.name!r}")
-            client = MarstekClient(
-                transport, target.host, port=target.port, name=target.name, options=client_options
-            )
-            tracker = AvailabilityTracker(
-                unreachable_after=self.options.unreachable_after,
-                api_silence=self.options.api_silence,
-            )
-            self._watched[target.name] = _Watched(
-                target=target, client=client, tracker=tracker, snapshot=_empty_snapshot(target)
-            )
+            self._add(target)
+
+    def _add(self, target: BatteryTarget, device: DeviceInfo | None = None) -> _Watched:
+        if target.name in self._watched:
+            raise ValueError(f"two batteries are named {target.name!r}")
+        if any(
+            (w.target.host, w.target.port) == (target.host, target.port)
+            for w in self._watched.values()
+        ):
+            raise ValueError(f"{target.host}:{target.port} is already watched")
+        client = MarstekClient(
+            self._transport,
+            target.host,
+            port=target.port,
+            name=target.name,
+            options=self._client_options,
+            device=device,
+        )
+        tracker = AvailabilityTracker(
+            unreachable_after=self.options.unreachable_after,
+            api_silence=self.options.api_silence,
+        )
+        watched = _Watched(
+            target=target, client=client, tracker=tracker, snapshot=_empty_snapshot(target)
+        )
+        self._watched[target.name] = watched
+        return watched
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -160,22 +179,63 @@ class FleetCoordinator:
 
     async def start(self) -> None:
         """Start one polling task per battery."""
-        if self._tasks:
-            return
+        self._running = True
         for watched in self._watched.values():
-            name = f"poll:{watched.target.name}"
-            self._tasks.append(asyncio.create_task(self._loop(watched), name=name))
+            self._start_task(watched)
+
+    def _start_task(self, watched: _Watched) -> None:
+        name = watched.target.name
+        if self._running and name not in self._tasks:
+            self._tasks[name] = asyncio.create_task(self._loop(watched), name=f"poll:{name}")
+
+    async def _stop_task(self, name: str) -> None:
+        task = self._tasks.pop(name, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def stop(self) -> None:
         """Stop polling and flush the samples not yet written."""
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        self._running = False
+        for name in list(self._tasks):
+            await self._stop_task(name)
         if self._recorder is not None:
             await self._recorder.flush()
+
+    # -- changing the fleet ----------------------------------------------------------------
+
+    async def add(self, target: BatteryTarget) -> BatterySnapshot:
+        """Watch one more battery (polled at once if the fleet is running)."""
+        watched = self._add(target)
+        self._start_task(watched)
+        return watched.snapshot
+
+    async def remove(self, name: str) -> None:
+        """Stop watching ``name`` (KeyError if unknown)."""
+        if name not in self._watched:
+            raise KeyError(name)
+        await self._stop_task(name)
+        del self._watched[name]
+
+    async def rename(self, old: str, new: str) -> BatterySnapshot:
+        """Give a battery another display name (its history stays attached to its identity)."""
+        if new == old:
+            return self._watched[old].snapshot
+        if new in self._watched:
+            raise ValueError(f"a battery is already named {new!r}")
+        watched = self._watched[old]
+        await self._stop_task(old)
+        del self._watched[old]
+        target = BatteryTarget(name=new, host=watched.target.host, port=watched.target.port)
+        renamed = self._add(target, device=watched.client.device)
+        renamed.snapshot = replace(watched.snapshot, name=new)
+        renamed.tracker = watched.tracker
+        expected = self.rules.expected_mode(old)
+        if expected is not None:
+            self.rules.expect_mode(new, expected.mode, expected.since)
+        self._start_task(renamed)
+        return renamed.snapshot
 
     async def refresh(self, names: Sequence[str] | None = None) -> list[BatterySnapshot]:
         """Poll now (all batteries, or ``names``) concurrently and return the new snapshots."""

@@ -21,16 +21,19 @@ from telegram.ext import (
     filters,
 )
 
+from bot.preferences import in_quiet_hours
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, parse_quiet_hours
 from bot.storage.models import AlertDelivery
 from bot.telegram_ui import handlers, keyboards, mode_flow
-from bot.telegram_ui.access import STRANGERS_KEY, gate, is_admin
+from bot.telegram_ui.access import STRANGERS_KEY, gate, is_admin, require_admin
 from bot.telegram_ui.alert_text import render_alert
-from bot.telegram_ui.callbacks import Action, Callback, parse
+from bot.telegram_ui.callbacks import Action, Callback, parse, parse_feature
 from bot.telegram_ui.commands import COMMANDS, register_commands
 from bot.telegram_ui.context import App, BotData, Context, chat_lang, services, user_lang
 from bot.telegram_ui.delivery import AlertDeliverer
+from bot.telegram_ui.dialog import DialogStore
+from bot.telegram_ui.feature_table import feature
 from bot.telegram_ui.i18n import normalize_lang, t
 
 _log = logging.getLogger(__name__)
@@ -54,6 +57,13 @@ async def on_button(update: Update, context: Context) -> None:
         return
     cb = parse(query.data)
     lang = user_lang(update, context)
+    routed = parse_feature(query.data) if cb is None else None
+    owner = feature(routed[0]) if routed else None
+    if routed is not None and owner is not None and owner.on_button is not None:
+        if owner.admin_only_buttons and not await require_admin(update, context):
+            return
+        await owner.on_button(update, context, routed[1])
+        return
     if cb is None:
         _log.warning(
             "ignored unknown button data %r",
@@ -88,8 +98,15 @@ async def _dispatch(update: Update, context: Context, cb: Callback) -> None:
 
 
 async def on_text(update: Update, context: Context) -> None:
-    """Any other message: point to /help with the menu."""
+    """A typed answer goes to the open dialog's feature; anything else gets the menu."""
     lang = user_lang(update, context)
+    user = update.effective_user
+    if user is not None and update.message is not None and update.message.text is not None:
+        dialog = await context.bot_data.dialogs.get(user.id, services(context).clock.now())
+        owner = feature(dialog.feature) if dialog else None
+        if dialog is not None and owner is not None and owner.on_text is not None:
+            await owner.on_text(update, context, dialog)
+            return
     await handlers.reply(
         update,
         context,
@@ -147,6 +164,12 @@ def _renderer(data: BotData) -> Any:
     return render
 
 
+def _quiet_now(svc: Services) -> bool:
+    settings = svc.settings
+    local = svc.clock.now().astimezone(settings.tz).time()
+    return in_quiet_hours(local, parse_quiet_hours(settings.quiet_hours))
+
+
 async def prepare(app: App) -> None:
     """After ``initialize()``: load stored choices, publish the commands, start the jobs."""
     data = app.bot_data
@@ -163,7 +186,11 @@ async def prepare(app: App) -> None:
     except TelegramError as err:
         _log.warning("could not publish the command menu: %s", err)
     data.deliverer = AlertDeliverer(
-        bot=app.bot, outbox=svc.storage.alerts, clock=svc.clock, render=_renderer(data)
+        bot=app.bot,
+        outbox=svc.storage.alerts,
+        clock=svc.clock,
+        render=_renderer(data),
+        quiet=lambda: _quiet_now(svc),
     )
     if app.job_queue is not None:
         app.job_queue.run_repeating(
@@ -181,7 +208,7 @@ def build_application(settings: Settings, svc: Services) -> App:
 
     class _Data(BotData):
         def __init__(self) -> None:
-            super().__init__(services=svc)
+            super().__init__(services=svc, dialogs=DialogStore(svc.storage.settings))
 
     app: App = (
         Application.builder()

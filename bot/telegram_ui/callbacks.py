@@ -129,3 +129,34 @@ def _parse_confirm(args: list[str]) -> Callback | None:
     if inner is Action.CONFIRM or len(args) - 2 != _ARITY[inner]:
         return None
     return Callback(inner, tuple(args[2:]), expires_at=int(args[1]))
+
+
+_FEATURE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def encode_feature(code: str, *args: object) -> str:
+    """Callback data for a feature's button: ``v1|<code>|args…`` (≤ 64 bytes)."""
+    if not _FEATURE_CODE.match(code) or code in {a.value for a in Action}:
+        raise CallbackDataError(f"invalid feature code {code!r}")
+    parts = [VERSION, code, *map(str, args)]
+    if any(not _ARG.match(part) for part in parts[2:]):
+        raise CallbackDataError(f"invalid callback argument in {parts!r}")
+    data = _SEP.join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackDataError(f"callback data too long: {data!r}")
+    return data
+
+
+def parse_feature(data: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """``(code, args)`` of a feature button, or None (the feature validates the args)."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        return None
+    parts = data.split(_SEP)
+    if len(parts) < 2 or parts[0] != VERSION or not _FEATURE_CODE.match(parts[1]):
+        return None
+    if parts[1] in {a.value for a in Action}:
+        return None
+    args = parts[2:]
+    if any(not _ARG.match(arg) for arg in args):
+        return None
+    return parts[1], tuple(args)

@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any
-
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.telegram_ui import handlers, mode_flow
-from bot.telegram_ui.context import Context
+from bot.telegram_ui.feature_table import FEATURES
 from bot.telegram_ui.i18n import LANGUAGES, t
+from bot.telegram_ui.spec import CommandSpec
 
-Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommandSpec:
-    """One slash command."""
-
-    name: str
-    text_key: str
-    handler: Handler
-    admin_only: bool = False
-
-
-COMMANDS: tuple[CommandSpec, ...] = (
+CORE_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="start", text_key="cmd.start", handler=handlers.start),
     CommandSpec(name="status", text_key="cmd.status", handler=handlers.status),
     CommandSpec(name="mode", text_key="cmd.mode", handler=mode_flow.mode_command, admin_only=True),
     CommandSpec(name="tempo", text_key="cmd.tempo", handler=handlers.tempo),
+)
+TAIL_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(name="language", text_key="cmd.language", handler=handlers.language),
     CommandSpec(name="help", text_key="cmd.help", handler=handlers.help_command),
     CommandSpec(name="cancel", text_key="cmd.cancel", handler=handlers.cancel),
+)
+COMMANDS: tuple[CommandSpec, ...] = (
+    *CORE_COMMANDS,
+    *(command for feature in FEATURES for command in feature.commands),
+    *TAIL_COMMANDS,
 )
 
 

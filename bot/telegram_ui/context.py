@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services import Services
 from bot.telegram_ui.delivery import AlertDeliverer
+from bot.telegram_ui.dialog import DialogStore
 from bot.telegram_ui.i18n import Lang, normalize_lang
 from bot.telegram_ui.ratelimit import RateLimiter
 
@@ -22,6 +23,7 @@ class BotData:
     """What the application keeps for its whole life."""
 
     services: Services
+    dialogs: DialogStore
     limiter: RateLimiter = field(default_factory=RateLimiter)
     languages: dict[int, Lang] = field(default_factory=dict)
     """Languages users chose explicitly (persisted)."""

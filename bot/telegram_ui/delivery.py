@@ -1,5 +1,6 @@
 """Delivers the alert outbox to Telegram: in order per chat, retried until Telegram accepts.
 
+During the household's quiet hours only critical alerts are sent; the others wait, in order.
 Each chat's pending deliveries are attempted strictly in creation order: while the oldest one
 waits for its retry time (429 retry_after, 5xx or network failure with back-off), the newer ones
 for that chat wait too, so the household reads alerts in the order they happened. A delivery is
@@ -19,6 +20,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.alerts import Severity
 from bot.clock import Clock
 from bot.storage.models import AlertDelivery
 from bot.storage.outbox import AlertOutbox
@@ -45,11 +47,20 @@ def _retry_after_s(err: RetryAfter) -> float:
 class AlertDeliverer:
     """Send what the outbox holds; call :meth:`deliver_due` often (and whenever alerts arrive)."""
 
-    def __init__(self, *, bot: Bot, outbox: AlertOutbox, clock: Clock, render: Renderer) -> None:
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        outbox: AlertOutbox,
+        clock: Clock,
+        render: Renderer,
+        quiet: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._bot = bot
         self._outbox = outbox
         self._clock = clock
         self._render = render
+        self._quiet = quiet
 
     async def deliver_due(self) -> int:
         """Attempt each chat's oldest due deliveries, in order; return how many were sent."""
@@ -58,10 +69,13 @@ class AlertDeliverer:
         for delivery in pending:
             per_chat[delivery.chat_id].append(delivery)
         sent = 0
+        quiet = self._quiet()
         for chat_id, queue in per_chat.items():
             for delivery in queue:
                 if delivery.next_try_at > self._clock.now():
                     break  # an older alert for this chat is waiting: keep the order
+                if quiet and delivery.alert.severity is not Severity.CRITICAL:
+                    break  # quiet hours: held (in order) until they end; critical ones go now
                 if not await self._send(delivery):
                     break
                 sent += 1

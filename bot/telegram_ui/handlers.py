@@ -206,8 +206,10 @@ async def set_language(update: Update, context: Context, choice: str) -> None:
 
 
 async def cancel(update: Update, context: Context) -> None:
-    """/cancel or ✖️: abandon whatever was in progress."""
+    """/cancel or ✖️: abandon whatever was in progress (an open dialog included)."""
     lang = user_lang(update, context)
+    if update.effective_user is not None:
+        await context.bot_data.dialogs.close(update.effective_user.id)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await edit(update, t(lang, "cancelled"))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from bot.telegram_ui.texts_en import TEXTS as EN
-from bot.telegram_ui.texts_fr import TEXTS as FR
+from bot.telegram_ui.texts import EN, FR
 
 Lang = Literal["fr", "en"]
 LANGUAGES: tuple[Lang, ...] = ("fr", "en")

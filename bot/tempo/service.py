@@ -101,6 +101,10 @@ class TempoService:
         """Return the source names in the order they are tried."""
         return tuple(source.name for source in self._sources)
 
+    def replace_sources(self, sources: Sequence[TempoSource]) -> None:
+        """Use ``sources`` (in that order) from the next request on."""
+        self._sources = list(sources)
+
     def is_confirmed_at(self, day: date, now: datetime) -> bool:
         """Tell whether a final colour for ``day`` seen at ``now`` counts as confirmed."""
         return require_aware(now) >= local_instant(day - ONE_DAY, self._confirm_after, self._tz)
