@@ -49,12 +49,15 @@ def _require_aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+_JUMP_CHECK_S = 0.05  # how often a scaled sleeper notices a jump (real seconds)
+
+
 class ScaledClock:
     """Virtual time that runs ``speed`` times faster than real time and can jump forward.
 
-    ``now()`` is ``start + speed × real elapsed + jumps``; ``sleep(d)`` waits ``d / speed`` real
-    seconds. A jump moves every later ``now()`` forward at once (sleepers keep their real-time
-    deadlines, which is what a test that skips "to 21:59" wants).
+    ``now()`` is ``start + speed × real elapsed + jumps``; ``sleep(d)`` waits until ``now()``
+    has moved ``d`` seconds on, so a jump also wakes every sleeper whose deadline it passed
+    (a test that skips "to 10:45" sees the 10:40 job run at once).
     """
 
     def __init__(self, start: datetime | None = None, *, speed: float = 1.0) -> None:
@@ -88,8 +91,10 @@ class ScaledClock:
             self.jump(delta)
 
     async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds`` of virtual time."""
-        await asyncio.sleep(max(0.0, seconds) / self._speed)
+        """Wait ``seconds`` of virtual time (cut short by a jump past the deadline)."""
+        deadline = self.now() + timedelta(seconds=max(0.0, seconds))
+        while (remaining := (deadline - self.now()).total_seconds()) > 0:
+            await asyncio.sleep(min(remaining / self._speed, _JUMP_CHECK_S))
 
 
 class ManualClock:

@@ -76,3 +76,19 @@ def test_every_clock_satisfies_the_protocol() -> None:
     for clock in (SystemClock(), ScaledClock(START), ManualClock(START)):
         assert isinstance(clock, Clock)
         assert clock.now().tzinfo is not None
+
+
+async def test_a_jump_wakes_scaled_sleepers_past_their_deadline() -> None:
+    clock = ScaledClock(START, speed=1.0)
+    woke = asyncio.Event()
+
+    async def sleeper() -> None:
+        await clock.sleep(3600)  # an hour, in real time at speed 1
+        woke.set()
+
+    task = asyncio.create_task(sleeper())
+    await asyncio.sleep(0.01)
+    assert not woke.is_set()
+    clock.jump(timedelta(hours=1, seconds=1))
+    await asyncio.wait_for(woke.wait(), timeout=2)
+    await task
