@@ -89,9 +89,9 @@ async def bot(
     tmp_path: Path, tempo_server: CouleurTempoServer, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Bot]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    async with FakeTelegramServer() as telegram:
+    clock = ScaledClock(START, speed=SPEED)
+    async with FakeTelegramServer(clock=clock) as telegram:
         settings = bot_settings(telegram, tempo_server, tmp_path)
-        clock = ScaledClock(START, speed=SPEED)
         runtime = BotRuntime(settings, clock=clock, simulate=3)
         await runtime.start()
         try:
