@@ -63,3 +63,18 @@ def loopback_only() -> Iterator[None]:
         socket.socket.sendto = original_sendto  # type: ignore[method-assign]
         socket.socket.connect = original_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
+
+
+_PERMANENT: list[object] = []
+
+
+def install_loopback_only() -> None:
+    """Guard the whole process for good (used by subprocesses of the tests)."""
+    guard = loopback_only()
+    guard.__enter__()
+    _PERMANENT.append(guard)  # a dropped generator would run its finally and lift the guard
+
+
+def is_guarded() -> bool:
+    """Tell whether the socket layer is currently patched by the guard."""
+    return socket.socket.sendto.__name__ == "sendto" and socket.socket.sendto.__module__ == __name__

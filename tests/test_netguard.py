@@ -51,3 +51,17 @@ def test_loopback_udp_is_allowed() -> None:
         rx.settimeout(2)
         tx.sendto(b"ping", rx.getsockname())
         assert rx.recv(16) == b"ping"
+
+
+def test_subprocess_guard_stays_installed() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = "import gc; gc.collect(); from tests.netguard import is_guarded; print(is_guarded())"
+    env = {"PYTHONPATH": f"{root / 'tests' / 'netguard_site'}:{root}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "True"

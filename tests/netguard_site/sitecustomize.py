@@ -1,0 +1,5 @@
+"""Installed in subprocesses started by the tests (via PYTHONPATH): loopback-only networking."""
+
+from tests.netguard import install_loopback_only
+
+install_loopback_only()
