@@ -23,6 +23,7 @@ from bot.marstek import (
     MarstekError,
     MarstekTransport,
     TransportOptions,
+    default_broadcast_addresses,
 )
 from bot.marstek import (
     discover as discover_batteries,
@@ -75,7 +76,9 @@ async def discover(
     window_s: float | None = None,
 ) -> int:
     """Print the batteries that answer the discovery broadcast."""
-    addresses = list(broadcast or settings.discovery_broadcast)
+    addresses = list(broadcast or settings.discovery_broadcast) or list(
+        default_broadcast_addresses()
+    )
     api_port = port or settings.api_port
     window = window_s or settings.discovery_window_s
     _print(f"Recherche sur {', '.join(addresses)} port {api_port} pendant {window:g} s…")

@@ -18,7 +18,12 @@ import httpx
 
 from bot.clock import Clock, SystemClock
 from bot.control.service import ControlService
-from bot.marstek import ClientOptions, MarstekTransport, TransportOptions
+from bot.marstek import (
+    ClientOptions,
+    MarstekTransport,
+    TransportOptions,
+    default_broadcast_addresses,
+)
 from bot.marstek.simulator import Simulator
 from bot.monitor.coordinator import BatteryTarget, FleetCoordinator, MonitorOptions
 from bot.monitor.manager import BatteryManager, initial_targets
@@ -228,9 +233,11 @@ async def open_services(
             fleet=fleet, repo=storage.batteries, store=storage.settings, transport=transport
         ),
         simulator=simulator,
-        discovery_broadcast=[SIMULATED_BROADCAST]
-        if simulator
-        else list(settings.discovery_broadcast),
+        discovery_broadcast=(
+            [SIMULATED_BROADCAST]
+            if simulator
+            else list(settings.discovery_broadcast or default_broadcast_addresses())
+        ),
     )
     preferences.add_listener(lambda name, _value: _apply_preference(services, name))
     await fleet.start()

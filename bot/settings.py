@@ -108,9 +108,8 @@ class Settings(BaseSettings):
     request_gap_s: float = Field(default=5.0, ge=0.0, le=600.0)
     request_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
     request_tries: int = Field(default=3, ge=1, le=10)
-    discovery_broadcast: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["255.255.255.255"]
-    )
+    discovery_broadcast: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Empty: 255.255.255.255 plus each network interface's subnet broadcast."""
     discovery_window_s: float = Field(default=9.0, gt=0.0, le=120.0)
 
     # Monitoring

@@ -1,4 +1,4 @@
-"""The loopback guard really refuses non-loopback traffic (so the rest of the suite can rely on it)."""
+"""The loopback guard refuses non-loopback traffic, so the rest of the suite can rely on it."""
 
 from __future__ import annotations
 
@@ -37,9 +37,11 @@ def test_udp_send_outside_loopback_is_refused(target: str) -> None:
 
 
 def test_tcp_connect_outside_loopback_is_refused() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        with pytest.raises(NonLoopbackTrafficError):
-            sock.connect(("93.184.216.34", 443))
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock,
+        pytest.raises(NonLoopbackTrafficError),
+    ):
+        sock.connect(("93.184.216.34", 443))
 
 
 def test_loopback_udp_is_allowed() -> None:

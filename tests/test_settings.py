@@ -26,7 +26,7 @@ def test_defaults_are_usable() -> None:
     assert settings.timezone == "Europe/Paris"
     assert settings.request_gap_s == 5.0
     assert settings.retention_days == 30
-    assert settings.discovery_broadcast == ["255.255.255.255"]
+    assert settings.discovery_broadcast == []  # = global + subnet broadcasts
     assert settings.resolved_database_url == "sqlite+aiosqlite:///data/marstek.db"
     assert settings.tempo_sources == ["api-couleur-tempo", "rte", "rte-public"]
 

@@ -1,6 +1,7 @@
 """The battery library: Marstek Venus Open API over UDP (transport, protocol, models, discovery).
 
-Imports nothing from the rest of the bot except :mod:`bot.clock`. Typical use::
+Imports nothing from the rest of the bot (time comes from an injected :class:`Clock`; see
+docs/marstek-library.md). Typical use::
 
     async with MarstekTransport(clock=SystemClock()) as transport:
         client = MarstekClient(transport, "192.168.1.50", port=30000, name="garage")
@@ -10,6 +11,7 @@ Imports nothing from the rest of the bot except :mod:`bot.clock`. Typical use::
 """
 
 from bot.marstek.client import ClientOptions, LinkHealth, MarstekClient, WrittenSettings
+from bot.marstek.clock import Clock, SystemClock
 from bot.marstek.commands import (
     AiMode,
     AutoMode,
@@ -22,7 +24,7 @@ from bot.marstek.commands import (
 )
 from bot.marstek.control import ModeWriteResult, SentCommand
 from bot.marstek.device import Capabilities, DeviceInfo, Model
-from bot.marstek.discovery import DiscoveredDevice, discover
+from bot.marstek.discovery import DiscoveredDevice, default_broadcast_addresses, discover
 from bot.marstek.errors import (
     MarstekApiError,
     MarstekCommunicationError,
@@ -55,6 +57,7 @@ __all__ = [
     "AutoMode",
     "Capabilities",
     "ClientOptions",
+    "Clock",
     "DeviceInfo",
     "DiscoveredDevice",
     "EnergyStatus",
@@ -81,6 +84,7 @@ __all__ = [
     "PvChannel",
     "PvStatus",
     "SentCommand",
+    "SystemClock",
     "TransportClosedError",
     "TransportOptions",
     "UnsafeMethodError",
@@ -89,6 +93,7 @@ __all__ = [
     "WriteNotConfirmedError",
     "WriteRejectedError",
     "WrittenSettings",
+    "default_broadcast_addresses",
     "discover",
     "split_overnight",
 ]

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
-from bot.clock import Clock
 from bot.marstek import protocol as p
+from bot.marstek.clock import Clock
 from bot.marstek.commands import ManualSlot, ModeCommand, PassiveMode
 from bot.marstek.control import ModeWriteResult, SentCommand, apply_verified
 from bot.marstek.device import Capabilities, DeviceInfo, parse_device_info
@@ -62,7 +62,7 @@ class ClientOptions:
     write_tries: int = 3
     write_backoff_s: float = 10.0
     """Wait before re-sending a write that was refused (``set_result: false``) or unanswered."""
-    verify_window_s: float = 30.0
+    verify_window_s: float = 40.0
     """How long a mode change may take to show in ``ES.GetMode``."""
     verify_poll_s: float = 5.0
     passive_resend_after_s: float = 10.0

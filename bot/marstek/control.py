@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
-from bot.clock import Clock
+from bot.marstek.clock import Clock
 from bot.marstek.commands import Mode, ModeCommand, PassiveMode
 from bot.marstek.errors import MarstekTimeoutError, WriteNotConfirmedError, WriteRejectedError
 from bot.marstek.readings import ModeStatus

@@ -3,13 +3,22 @@
 Units answer late, so the broadcast repeats every ~2 s over a ~9 s window. Answers are
 de-duplicated by BLE MAC (IPs change with DHCP, ``wifi_mac`` was seen shared, and one unit can
 answer from a Wi-Fi and an Ethernet address).
+
+Without explicit addresses, discovery broadcasts to 255.255.255.255 and to the subnet broadcast
+of every IPv4 interface (some routers and hosts drop the global broadcast); the interfaces are
+read with the standard library only, and only when the caller gives no addresses.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-from collections.abc import Iterable
+import socket
+import struct
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from bot.marstek.device import DeviceInfo, parse_device_info
 from bot.marstek.errors import MarstekResponseError, MarstekUsageError
@@ -24,9 +33,17 @@ from bot.marstek.transport import MarstekTransport
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_BROADCASTS = ("255.255.255.255",)
-DEFAULT_WINDOW_S = 9.0
-DEFAULT_REPEAT_S = 2.0
+GLOBAL_BROADCAST: Final = "255.255.255.255"
+DEFAULT_WINDOW_S: Final = 9.0
+DEFAULT_REPEAT_S: Final = 2.0
+
+# Linux ioctl requests (linux/sockios.h) and the layout of struct ifreq: a 16-byte interface
+# name, then a struct sockaddr_in whose IPv4 address sits at bytes 20..24 of the request.
+_SIOCGIFADDR: Final = 0x8915
+_SIOCGIFNETMASK: Final = 0x891B
+_IFNAMSIZ: Final = 16
+_IFREQ_BYTES: Final = 40
+_IFREQ_ADDRESS: Final = slice(20, 24)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +61,78 @@ class DiscoveredDevice:
         return self.addresses[0]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InterfaceAddress:
+    """The IPv4 address and netmask of one local network interface."""
+
+    name: str
+    address: str
+    netmask: str
+
+
+InterfaceLister = Callable[[], Iterable[InterfaceAddress]]
+
+
+def subnet_broadcast(interface: InterfaceAddress) -> str | None:
+    """Return the interface's subnet broadcast; None for loopback, /31, /32 or bad values."""
+    try:
+        network = ipaddress.IPv4Interface(f"{interface.address}/{interface.netmask}").network
+    except ValueError:
+        return None
+    if network.is_loopback or network.prefixlen >= 31:
+        return None  # loopback reaches no battery; /31 and /32 links have no broadcast address
+    return str(network.broadcast_address)
+
+
+def default_broadcast_addresses(
+    list_interfaces: InterfaceLister | None = None,
+) -> tuple[str, ...]:
+    """Return 255.255.255.255 plus each IPv4 interface's subnet broadcast (real-LAN default).
+
+    ``list_interfaces`` defaults to :func:`ipv4_interfaces`; if it fails, only the global
+    broadcast is returned.
+    """
+    lister = list_interfaces if list_interfaces is not None else ipv4_interfaces
+    try:
+        interfaces = tuple(lister())
+    except (OSError, ValueError) as err:
+        _LOGGER.info(
+            "cannot list the network interfaces (%s); using %s only", err, GLOBAL_BROADCAST
+        )
+        return (GLOBAL_BROADCAST,)
+    addresses = [GLOBAL_BROADCAST]
+    for interface in interfaces:
+        broadcast = subnet_broadcast(interface)
+        if broadcast is not None and broadcast not in addresses:
+            addresses.append(broadcast)
+    return tuple(addresses)
+
+
+def ipv4_interfaces() -> list[InterfaceAddress]:
+    """List the interfaces that have an IPv4 address (Linux; elsewhere an empty list)."""
+    if sys.platform != "linux":
+        return []
+    import fcntl
+
+    found: list[InterfaceAddress] = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for _, name in socket.if_nameindex():
+            request = struct.pack(f"{_IFREQ_BYTES}s", name.encode()[: _IFNAMSIZ - 1])
+            try:
+                address = fcntl.ioctl(sock.fileno(), _SIOCGIFADDR, request)
+                netmask = fcntl.ioctl(sock.fileno(), _SIOCGIFNETMASK, request)
+            except OSError:
+                continue  # the interface has no IPv4 address (or vanished meanwhile)
+            found.append(
+                InterfaceAddress(
+                    name=name,
+                    address=socket.inet_ntoa(address[_IFREQ_ADDRESS]),
+                    netmask=socket.inet_ntoa(netmask[_IFREQ_ADDRESS]),
+                )
+            )
+    return found
+
+
 def discovery_request() -> bytes:
     """The broadcast datagram (id 0 is reserved for discovery)."""
     return encode_request(DISCOVERY_ID, METHOD_GET_DEVICE, {"ble_mac": "0"})
@@ -53,12 +142,17 @@ async def discover(
     transport: MarstekTransport,
     *,
     port: int = DEFAULT_PORT,
-    broadcast_addresses: Iterable[str] = DEFAULT_BROADCASTS,
+    broadcast_addresses: Iterable[str] | None = None,
     window_s: float = DEFAULT_WINDOW_S,
     repeat_s: float = DEFAULT_REPEAT_S,
 ) -> list[DiscoveredDevice]:
-    """Broadcast on ``port`` every ``repeat_s`` for ``window_s`` and return the batteries found."""
-    targets = tuple(broadcast_addresses)
+    """Broadcast on ``port`` every ``repeat_s`` for ``window_s`` and return the batteries found.
+
+    ``broadcast_addresses`` None means :func:`default_broadcast_addresses` (the real LAN).
+    """
+    targets = (
+        default_broadcast_addresses() if broadcast_addresses is None else tuple(broadcast_addresses)
+    )
     if not targets:
         raise MarstekUsageError("discovery needs at least one broadcast address")
     if window_s <= 0 or repeat_s <= 0:

@@ -6,8 +6,8 @@ default the battery's API port, because some firmware only answers there), match
 battery is treated as single-threaded: one request in flight and a configurable gap between two
 datagrams to the same IP; different batteries proceed in parallel.
 
-All waiting (gaps and timeouts) uses the injected :class:`~bot.clock.Clock`, so a simulator on a
-fast clock and tests on a manual clock see the same behaviour as production.
+All waiting (gaps and timeouts) uses the injected :class:`~bot.marstek.clock.Clock`, so a
+simulator on a fast clock and tests on a manual clock see the same behaviour as production.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, cast
 
-from bot.clock import Clock
+from bot.marstek.clock import Clock
 from bot.marstek.errors import (
     MarstekConnectionError,
     MarstekResponseError,
@@ -72,8 +72,9 @@ class _Pace:
 class _Endpoint(asyncio.DatagramProtocol):
     """One bound socket; hands every datagram to the transport."""
 
-    def __init__(self, owner: MarstekTransport) -> None:
+    def __init__(self, owner: MarstekTransport, sock: socket.socket) -> None:
         self._owner = owner
+        self.sock = sock
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -214,7 +215,16 @@ class MarstekTransport:
             raise TransportClosedError("the transport was closed")
         if not payload:
             raise MarstekUsageError("never send an empty datagram: it can freeze the Open API")
-        endpoint.transport.sendto(payload, address)
+        # Sent on the socket here rather than through asyncio, which would hand an unexpected
+        # failure to the loop's exception handler and close the socket instead of raising it
+        # to the caller. UDP keeps no order, so bypassing asyncio's queue is harmless.
+        try:
+            endpoint.sock.sendto(payload, address)
+        except (BlockingIOError, InterruptedError):
+            endpoint.transport.sendto(payload, address)  # buffer full: let asyncio queue it
+        except OSError as err:
+            # As asyncio would: the datagram is lost and the request concerned times out.
+            _LOGGER.debug("cannot send to %s:%s: %s", address[0], address[1], err)
 
     async def _wait_for_gap(self, pace: _Pace) -> None:
         if pace.last_sent_at is None:
@@ -270,7 +280,7 @@ class MarstekTransport:
             except OSError as err2:
                 raise MarstekConnectionError(f"cannot bind UDP on {host}: {err2}") from err2
         loop = asyncio.get_running_loop()
-        _, protocol = await loop.create_datagram_endpoint(lambda: _Endpoint(self), sock=sock)
+        _, protocol = await loop.create_datagram_endpoint(lambda: _Endpoint(self, sock), sock=sock)
         return protocol
 
 
