@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="start N simulated batteries here and use them instead of the configured ones",
     )
+    run.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="with --simulate: run time X times faster (demos, benchmarks)",
+    )
 
     discover = sub.add_parser("discover", help="find the batteries that answer on the LAN")
     discover.add_argument(
@@ -79,7 +86,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
     command = args.command or "run"
     if command == "run":
-        return await cli.run(settings, simulate=args.simulate)
+        return await cli.run(settings, simulate=args.simulate, speed=args.speed)
     if command == "discover":
         return await cli.discover(
             settings, broadcast=args.broadcast, port=args.port, window_s=args.window

@@ -114,9 +114,9 @@ class BotRuntime:
             await services.close()
 
 
-async def run_bot(settings: Settings, *, simulate: int = 0) -> None:
+async def run_bot(settings: Settings, *, simulate: int = 0, clock: Clock | None = None) -> None:
     """Run until SIGINT or SIGTERM."""
-    runtime = BotRuntime(settings, simulate=simulate)
+    runtime = BotRuntime(settings, simulate=simulate, clock=clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

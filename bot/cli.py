@@ -197,12 +197,20 @@ async def backup(settings: Settings, path: Path) -> int:
     return 0
 
 
-async def run(settings: Settings, *, simulate: int = 0) -> int:
+async def run(settings: Settings, *, simulate: int = 0, speed: float = 1.0) -> int:
     """Run the bot until interrupted (Ctrl+C or SIGTERM)."""
     from bot.app import AppError, run_bot
 
+    if speed != 1.0 and not simulate:
+        raise CliError(
+            "--speed n'a de sens qu'avec --simulate : les vraies batteries vivent en temps réel."
+        )
+    if not 0 < speed <= 1000:
+        raise CliError("--speed doit être entre 0 et 1000.")
     try:
-        await run_bot(settings, simulate=simulate)
+        await run_bot(
+            settings, simulate=simulate, clock=ScaledClock(speed=speed) if speed != 1.0 else None
+        )
     except AppError as err:
         raise CliError(str(err)) from err
     return 0

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     language: Literal["fr", "en"] = "fr"
     telegram_poll_timeout_s: float = Field(default=30.0, ge=0.0, le=120.0)
     alert_delivery_interval_s: float = Field(default=3.0, ge=0.1, le=600.0)
+    rate_limit_burst: int = Field(default=8, ge=1, le=10000)
+    rate_limit_per_minute: float = Field(default=30.0, gt=0.0, le=100000.0)
 
     # Batteries and the Open API pace
     batteries: Annotated[list[BatteryConfig], NoDecode] = Field(default_factory=list)

@@ -35,6 +35,7 @@ from bot.telegram_ui.delivery import AlertDeliverer
 from bot.telegram_ui.dialog import DialogStore
 from bot.telegram_ui.feature_table import feature
 from bot.telegram_ui.i18n import normalize_lang, t
+from bot.telegram_ui.ratelimit import RateLimiter
 
 _log = logging.getLogger(__name__)
 
@@ -208,7 +209,13 @@ def build_application(settings: Settings, svc: Services) -> App:
 
     class _Data(BotData):
         def __init__(self) -> None:
-            super().__init__(services=svc, dialogs=DialogStore(svc.storage.settings))
+            super().__init__(
+                services=svc,
+                dialogs=DialogStore(svc.storage.settings),
+                limiter=RateLimiter(
+                    burst=settings.rate_limit_burst, per_minute=settings.rate_limit_per_minute
+                ),
+            )
 
     app: App = (
         Application.builder()
@@ -218,6 +225,8 @@ def build_application(settings: Settings, svc: Services) -> App:
         .context_types(ContextTypes(bot_data=_Data))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .concurrent_updates(8)
+        # A second connection lets the shutdown's final getUpdates pass the pending long poll.
+        .get_updates_connection_pool_size(2)
         .build()  # type: ignore[assignment]
     )
     app.add_handler(TypeHandler(Update, gate), group=-1)

@@ -93,8 +93,13 @@ class AlertDeliverer:
             await self._failed(delivery, f"flood control: retry after {wait}", wait)
             return False
         except (Forbidden, BadRequest) as err:
-            # Blocked bot, unknown chat or a message Telegram will never accept: retrying cannot
-            # help, and holding the queue would hide every later alert.
+            if isinstance(err, Forbidden) or "chat not found" in str(err).lower():
+                # The user has not opened the chat yet, or blocked the bot: keep the alert for
+                # when they do (Telegram lets a bot write only to users who started it).
+                await self._failed(delivery, f"chat unavailable: {err}", BACKOFF_MAX)
+                return False
+            # A message Telegram will never accept: retrying cannot help, and holding the
+            # queue would hide every later alert.
             _log.error("alert %s refused for chat %s: %s", delivery.alert_id, delivery.chat_id, err)
             await self._outbox.mark_failed(delivery, str(err), None)
             return True
