@@ -1,4 +1,4 @@
-"""Benchmark: /status latency through the Bot API, and the bot process's memory after 1,000 commands.
+"""Benchmark: /status latency through the Bot API, and bot memory after 1,000 commands.
 
 Run from the repository root: ``python -m bench.bench_telegram [--commands 1000]``.
 
