@@ -95,7 +95,8 @@ async def measure(commands: int) -> None:
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(f"/status x{commands}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms")
     print(
-        f"bot process RSS: {start_rss:.1f} MB after warm-up, {end_rss:.1f} MB after {commands} commands"
+        f"bot process RSS: {start_rss:.1f} MB after warm-up, "
+        f"{end_rss:.1f} MB after {commands} commands"
     )
     print(f"goal p50/p95 <= 30 ms: {'met' if p95 <= 30 else 'NOT met'}")
 
