@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.clock import Clock
+from bot.execution.executor import PlanExecutor
 from bot.services import ServiceError, Services, open_services
 from bot.settings import Settings
 from bot.telegram_ui.application import build_application, prepare
@@ -56,6 +57,10 @@ class BotRuntime:
             )
         except ServiceError as err:
             raise AppError(str(err)) from err
+        if self.services.settings.automation:
+            executor = PlanExecutor(self.services)
+            self.services.executor = executor
+            self.services.spawn("plan", executor.run)
         try:
             self.application = build_application(self.settings, self.services)
             await self._initialize(self.application)

@@ -13,10 +13,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 
 from bot.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from bot.execution.executor import PlanExecutor
 from bot.control.service import ControlService
 from bot.marstek import (
     ClientOptions,
@@ -30,6 +34,7 @@ from bot.monitor.manager import BatteryManager, initial_targets
 from bot.monitor.recorder import SampleRecorder
 from bot.monitor.registry import database_registrar
 from bot.monitor.rules import AlertRules, Thresholds
+from bot.monitor.snapshot import BatterySnapshot
 from bot.preferences import Preferences
 from bot.settings import BatteryConfig, Settings
 from bot.storage import Database, Storage
@@ -72,13 +77,20 @@ class Services:
     preferences: Preferences
     batteries: BatteryManager
     simulator: Simulator | None = None
+    executor: PlanExecutor | None = None
     discovery_broadcast: list[str] = field(default_factory=list)
+    availability: dict[str, object] = field(default_factory=dict)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:
         """The effective settings (environment + preferences changed from the chat)."""
         return self.preferences.current
+
+    def request_replan(self) -> None:
+        """Ask the planner to look again now (a rule, an override or a colour changed)."""
+        if self.executor is not None:
+            self.executor.request_replan()
 
     def spawn(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
         """Run a background loop owned by the services (cancelled on close)."""
@@ -133,11 +145,13 @@ def recipients(settings: Settings) -> list[int]:
     return list(dict.fromkeys([*settings.admins, *settings.viewers]))
 
 
-async def _start_simulator(count: int, settings: Settings, clock: Clock) -> Simulator:
+async def _start_simulator(
+    count: int, settings: Settings, clock: Clock, apply_delay_s: tuple[float, float]
+) -> Simulator:
     if not 1 <= count <= 50:
         raise ServiceError("--simulate accepte de 1 à 50 batteries.")
     try:
-        simulator = Simulator(count, clock=clock, apply_delay_s=(2.0, 8.0))
+        simulator = Simulator(count, clock=clock, apply_delay_s=apply_delay_s)
         await simulator.start()
     except (OSError, ValueError) as err:
         raise ServiceError(f"Impossible de démarrer les batteries simulées : {err}") from err
@@ -147,9 +161,17 @@ async def _start_simulator(count: int, settings: Settings, clock: Clock) -> Simu
 
 
 async def open_services(
-    settings: Settings, *, clock: Clock | None = None, simulate: int = 0
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    simulate: int = 0,
+    simulated_apply_delay_s: tuple[float, float] = (2.0, 8.0),
 ) -> Services:
-    """Build and start every service (the fleet starts polling at once)."""
+    """Build and start every service (the fleet starts polling at once).
+
+    ``simulated_apply_delay_s`` is how long a simulated unit takes to show a mode change
+    (real units: 5–30 s; the default keeps demos snappy).
+    """
     clock = clock or SystemClock()
     db = Database(settings.resolved_database_url, clock=clock)
     try:
@@ -164,7 +186,11 @@ async def open_services(
         alert_recipients=recipients(settings),
         max_sample_gap_s=min(900.0, max(120.0, 3 * settings.poll_interval_s)),
     )
-    simulator = await _start_simulator(simulate, settings, clock) if simulate else None
+    simulator = (
+        await _start_simulator(simulate, settings, clock, simulated_apply_delay_s)
+        if simulate
+        else None
+    )
     transport = MarstekTransport(
         clock=clock,
         options=TransportOptions(
@@ -240,6 +266,7 @@ async def open_services(
         ),
     )
     preferences.add_listener(lambda name, _value: _apply_preference(services, name))
+    fleet.add_listener(lambda snap: _availability_changed(services, snap))
     await fleet.start()
     services.spawn("tempo-fetch", lambda: _tempo_loop(services))
     services.spawn("housekeeping", lambda: _housekeeping_loop(services))
@@ -272,6 +299,13 @@ def tempo_sources(settings: Settings, http: httpx.AsyncClient) -> list[TempoSour
     )
 
 
+def _availability_changed(services: Services, snap: BatterySnapshot) -> None:
+    """A battery became unreachable or came back: the plan must know at once."""
+    if services.availability.get(snap.name) != snap.availability:
+        services.availability[snap.name] = snap.availability
+        services.request_replan()
+
+
 def _apply_preference(services: Services, name: str) -> None:
     """Make a preference changed from the chat effective at once."""
     current = services.preferences.current
@@ -279,6 +313,7 @@ def _apply_preference(services: Services, name: str) -> None:
         services.fleet.rules.thresholds = _thresholds(current)
     elif name == "tempo_sources":
         services.tempo.replace_sources(tempo_sources(current, services.http))
+    services.request_replan()
 
 
 async def _tempo_loop(services: Services) -> None:
@@ -286,6 +321,7 @@ async def _tempo_loop(services: Services) -> None:
     while True:
         try:
             next_run: datetime = await services.tempo_scheduler.run()
+            services.request_replan()
         except Exception:
             _log.exception("Tempo fetch failed; retrying in 10 minutes")
             next_run = clock.now() + timedelta(minutes=10)

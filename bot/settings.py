@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     meter_poll_interval_s: float = Field(default=300.0, ge=10.0, le=86400.0)
     unreachable_after_failures: int = Field(default=3, ge=1, le=100)
     api_silence_alert_min: float = Field(default=15.0, gt=0.0, le=1440.0)
-    low_soc_alert_pct: float = Field(default=15.0, ge=0.0, le=100.0)
+    low_soc_alert_pct: float = Field(default=10.0, ge=0.0, le=100.0)
     high_temperature_alert_c: float = Field(default=45.0, ge=20.0, le=80.0)
     retention_days: int = Field(default=30, ge=1, le=3650)
 
@@ -133,7 +133,11 @@ class Settings(BaseSettings):
     precharge_target_soc_pct: float = Field(default=100.0, ge=20.0, le=100.0)
     treat_white_as_red: bool = False
     precharge_when_unknown: bool = True
+    automation: bool = True
     dry_run: bool = False
+    wear_cost_eur_kwh: float = Field(default=0.0, ge=0.0, le=1.0)
+    plan_check_interval_s: float = Field(default=300.0, ge=10.0, le=3600.0)
+    plan_refusals_alert: int = Field(default=3, ge=1, le=50)
     quiet_hours: str = ""
     tempo_sources: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(TEMPO_SOURCE_NAMES)

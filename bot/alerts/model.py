@@ -36,6 +36,8 @@ class AlertKind(StrEnum):
     TEMPO_ANNOUNCEMENT = "tempo_announcement"
     PLAN_REFUSED = "plan_refused"
     PRECHARGE_SHORT = "precharge_short"
+    PLAN_TONIGHT = "plan_tonight"
+    PRECHARGE_REPORT = "precharge_report"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

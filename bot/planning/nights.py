@@ -56,6 +56,9 @@ def day_tariff(slots: Sequence[TariffSlot] | None) -> DayTariff | None:
 
 def mean_efficiencies(units: Sequence[Unit]) -> tuple[float, float]:
     """Return the capacity-weighted charge and discharge efficiencies of the fleet."""
+    if not units:  # no usable battery (all unreachable): nothing is stored, any value will do
+        default = BatteryState(name="-", soc_pct=None)
+        return default.charge_efficiency, default.discharge_efficiency
     total = sum(u.battery.capacity_wh * u.count for u in units) or 1.0
     charge = sum(u.battery.charge_efficiency * u.battery.capacity_wh * u.count for u in units)
     discharge = sum(u.battery.discharge_efficiency * u.battery.capacity_wh * u.count for u in units)

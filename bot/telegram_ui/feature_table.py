@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from bot.telegram_ui import backup_ui, batteries_ui, charts_ui, export_ui, schedules, settings_ui
 from bot.telegram_ui.spec import Feature
 
-FEATURES: tuple[Feature, ...] = ()
+FEATURES: tuple[Feature, ...] = (
+    charts_ui.FEATURE,
+    batteries_ui.FEATURE,
+    export_ui.FEATURE,
+    backup_ui.FEATURE,
+    schedules.FEATURE,
+    settings_ui.FEATURE,
+)
 
 
 def feature(code: str) -> Feature | None:

@@ -79,6 +79,7 @@ def bot_settings(
         "telegram_poll_timeout_s": 1.0,
         "alert_delivery_interval_s": 0.2,
         "poll_interval_s": 30.0,
+        "automation": False,  # UI tests drive the batteries by hand; planning tests turn it on
     }
     values.update(extra)
     return load_settings(**values)

@@ -24,7 +24,8 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "expected"), [("fr", "fr"), ("fr-FR", "fr"), ("en-GB", "en"), ("de", "fr"), (None, "fr")]
+    ("code", "expected"),
+    [("fr", "fr"), ("fr-FR", "fr"), ("en-GB", "en"), ("de", "fr"), (None, "fr")],
 )
 def test_language_codes(code: str | None, expected: str) -> None:
     assert normalize_lang(code) == expected

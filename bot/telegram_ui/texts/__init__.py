@@ -6,7 +6,16 @@ and one line in ``_MODULES``. Texts are Telegram HTML.
 
 from __future__ import annotations
 
-from bot.telegram_ui.texts import core_en, core_fr
+from bot.telegram_ui.texts import (
+    backup_ui,
+    batteries_ui,
+    charts_ui,
+    core_en,
+    core_fr,
+    export_ui,
+    schedules,
+    settings_ui,
+)
 
 
 def _merge(parts: list[dict[str, str]]) -> dict[str, str]:
@@ -22,6 +31,12 @@ def _merge(parts: list[dict[str, str]]) -> dict[str, str]:
 # Feature modules register here: (FR dict, EN dict).
 _MODULES: list[tuple[dict[str, str], dict[str, str]]] = [
     (core_fr.TEXTS, core_en.TEXTS),
+    (schedules.FR, schedules.EN),
+    (settings_ui.FR, settings_ui.EN),
+    (charts_ui.FR, charts_ui.EN),
+    (batteries_ui.FR, batteries_ui.EN),
+    (export_ui.FR, export_ui.EN),
+    (backup_ui.FR, backup_ui.EN),
 ]
 
 FR: dict[str, str] = _merge([fr for fr, _ in _MODULES])
