@@ -40,6 +40,49 @@ def _day(value: object, lang: Lang) -> str:
         return str(value)
 
 
+def _tonight(p: dict[str, str | int | float | None], lang: Lang, tz: ZoneInfo) -> dict[str, object]:
+    color = str(p.get("color"))
+    known = TempoColor[color] if color in TempoColor.__members__ else None
+    state = t(lang, "tempo.confirmed" if p.get("confirmed") else "tempo.provisional")
+    values: dict[str, object] = {
+        "day": _day(p.get("day"), lang),
+        "color": fmt.color(known, lang),
+        "state": f" ({state})",
+    }
+    if p.get("start") and p.get("end"):
+        target = p.get("target")
+        values["tonight"] = t(
+            lang,
+            "alert.plan_tonight.charge",
+            start=_local_time(p["start"], tz, lang),
+            end=_local_time(p["end"], tz, lang),
+            power=fmt.power(float(p.get("power_w") or 0), lang),
+            target=fmt.number(float(target), lang) if isinstance(target, int | float) else "—",
+        )
+    else:
+        values["tonight"] = t(lang, "alert.plan_tonight.none")
+    return values
+
+
+def _report(p: dict[str, str | int | float | None], lang: Lang) -> dict[str, object]:
+    price, cost = p.get("price"), p.get("cost")
+    cost_text = ""
+    if isinstance(price, int | float) and isinstance(cost, int | float):
+        cost_text = t(
+            lang,
+            "alert.precharge_report.cost",
+            price=fmt.euros(price, lang, 4),
+            cost=fmt.euros(cost, lang),
+        )
+    target = p.get("target")
+    return {
+        "socs": " / ".join(str(p.get("socs") or "—").split(",")),
+        "target": fmt.number(float(target), lang) if isinstance(target, int | float) else "—",
+        "energy": fmt.energy(float(p.get("bought_wh") or 0), lang),
+        "cost": cost_text,
+    }
+
+
 def render_alert(alert: Alert, lang: Lang, tz: ZoneInfo) -> str:
     """The message for ``alert`` (Telegram HTML)."""
     p = dict(alert.params)
@@ -63,6 +106,12 @@ def render_alert(alert: Alert, lang: Lang, tz: ZoneInfo) -> str:
         params["day"] = _day(p.get("day"), lang)
         params["possible"] = _colors(p.get("possible"), lang)
         params.setdefault("hour", p.get("hour", 20))
+    if alert.kind is AlertKind.PLAN_TONIGHT:
+        params.update(_tonight(p, lang, tz))
+    if alert.kind is AlertKind.PRECHARGE_REPORT:
+        params.update(_report(p, lang))
+    if alert.kind is AlertKind.PLAN_REFUSED:
+        params["detail"] = fmt.escape(p.get("detail") or "—")
     key = f"alert.{alert.kind.value}"
     if key not in CATALOGUES[lang]:
         return t(lang, "alert.generic", kind=alert.kind.value, battery=params["battery"])

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from bot.telegram_ui import backup_ui, batteries_ui, charts_ui, export_ui, schedules, settings_ui
+from bot.telegram_ui import (
+    backup_ui,
+    batteries_ui,
+    charts_ui,
+    export_ui,
+    plan_ui,
+    schedules,
+    settings_ui,
+)
 from bot.telegram_ui.spec import Feature
 
 FEATURES: tuple[Feature, ...] = (
+    plan_ui.FEATURE,
     charts_ui.FEATURE,
     batteries_ui.FEATURE,
     export_ui.FEATURE,

@@ -13,6 +13,7 @@ from bot.telegram_ui.texts import (
     core_en,
     core_fr,
     export_ui,
+    plan_ui,
     schedules,
     settings_ui,
 )
@@ -37,6 +38,7 @@ _MODULES: list[tuple[dict[str, str], dict[str, str]]] = [
     (batteries_ui.FR, batteries_ui.EN),
     (export_ui.FR, export_ui.EN),
     (backup_ui.FR, backup_ui.EN),
+    (plan_ui.FR, plan_ui.EN),
 ]
 
 FR: dict[str, str] = _merge([fr for fr, _ in _MODULES])
