@@ -94,3 +94,22 @@ def test_secret_value_never_echoed_in_error(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert "MARSTEK_REQUEST_TRIES" in str(caught.value)
+
+
+def test_every_setting_is_documented() -> None:
+    from bot.settings import Settings
+
+    root = Path(__file__).resolve().parents[1]
+    example = (root / ".env.example").read_text()
+    docs = (root / "docs" / "configuration.md").read_text()
+    for name in Settings.model_fields:
+        variable = f"MARSTEK_{name.upper()}"
+        assert f"{variable}=" in example, variable
+        assert f"`{variable}`" in docs, variable
+
+
+def test_env_example_parses_as_valid_settings(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / ".env").write_text((root / ".env.example").read_text())
+    settings = load_settings()
+    assert settings.admins == [11111111]
