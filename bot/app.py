@@ -15,7 +15,8 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.clock import Clock
-from bot.execution.executor import PlanExecutor
+from bot.execution.executor import start_executor
+from bot.savings.daily import daily_summary_loop
 from bot.services import ServiceError, Services, open_services
 from bot.settings import Settings
 from bot.telegram_ui.application import build_application, prepare
@@ -58,9 +59,9 @@ class BotRuntime:
         except ServiceError as err:
             raise AppError(str(err)) from err
         if self.services.settings.automation:
-            executor = PlanExecutor(self.services)
-            self.services.executor = executor
-            self.services.spawn("plan", executor.run)
+            start_executor(self.services)
+        services = self.services
+        services.spawn("savings-daily", lambda: daily_summary_loop(services))
         try:
             self.application = build_application(self.settings, self.services)
             await self._initialize(self.application)

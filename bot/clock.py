@@ -5,7 +5,8 @@ Every component takes a :class:`Clock` instead of calling ``datetime.now()``. Pr
 faster than real time, and can jump forward) or :class:`ManualClock` (time moves only when the
 test says so). The battery simulator accepts any object with the same ``now``/``sleep`` methods.
 
-This module imports nothing from the rest of the bot.
+The ``Clock`` protocol and the ``SystemClock`` live in the battery library (which must stand
+alone, so it cannot import this module); they are re-exported here for the rest of the bot.
 """
 
 from __future__ import annotations
@@ -15,32 +16,10 @@ import heapq
 import itertools
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, runtime_checkable
 
+from bot.marstek.clock import Clock, SystemClock
 
-@runtime_checkable
-class Clock(Protocol):
-    """What every component needs from time."""
-
-    def now(self) -> datetime:
-        """Return the current instant as a timezone-aware UTC datetime."""
-        ...
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds`` of this clock's time."""
-        ...
-
-
-class SystemClock:
-    """The real clock."""
-
-    def now(self) -> datetime:
-        """Return the real current instant in UTC."""
-        return datetime.now(UTC)
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait in real time."""
-        await asyncio.sleep(max(0.0, seconds))
+__all__ = ["Clock", "ManualClock", "ScaledClock", "SystemClock"]
 
 
 def _require_aware(value: datetime) -> datetime:

@@ -38,6 +38,7 @@ class AlertKind(StrEnum):
     PRECHARGE_SHORT = "precharge_short"
     PLAN_TONIGHT = "plan_tonight"
     PRECHARGE_REPORT = "precharge_report"
+    SAVINGS_DAILY = "savings_daily"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -394,3 +394,11 @@ def _summary(plan: Plan) -> dict[str, Any]:
         },
         "shortfalls_wh": dict(plan.shortfalls_wh),
     }
+
+
+def start_executor(services: Services) -> PlanExecutor:
+    """Attach a plan executor to ``services`` and start its loop (stopped with the services)."""
+    executor = PlanExecutor(services)
+    services.executor = executor
+    services.spawn("plan", executor.run)
+    return executor

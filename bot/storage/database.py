@@ -22,6 +22,7 @@ from bot.storage.backup import backup
 from bot.storage.errors import StorageError
 from bot.storage.migrations import LATEST_VERSION, current_version, upgrade
 
+CLOSE_WAIT_S = 5.0
 logger = logging.getLogger(__name__)
 
 
@@ -47,6 +48,8 @@ class Database:
         # An in-memory SQLite database is one shared connection: transactions must take turns.
         memory = dialects.is_sqlite(url) and dialects.sqlite_file(url) is None
         self._turns: asyncio.Lock | None = asyncio.Lock() if memory else None
+        self._active_sessions = 0
+        self._idle: asyncio.Event | None = None
 
     @property
     def url(self) -> str:
@@ -90,7 +93,19 @@ class Database:
                 raise
 
     async def close(self) -> None:
-        """Close every connection; the database can be started again afterwards."""
+        """Close every connection; the database can be started again afterwards.
+
+        Sessions still running (a task finishing its write while the bot stops) are given a
+        few seconds first: disposing the engine under them would leave their connection, and
+        SQLite's write lock, open until the process ends.
+        """
+        if self._active_sessions and self._idle is not None:
+            try:
+                await asyncio.wait_for(self._idle.wait(), timeout=CLOSE_WAIT_S)
+            except TimeoutError:
+                logger.warning(
+                    "closing the database with %d session(s) still open", self._active_sessions
+                )
         engine, self._engine, self._sessions = self._engine, None, None
         if engine is not None:
             await engine.dispose()
@@ -133,15 +148,30 @@ class Database:
         if self._sessions is None:
             raise StorageError("the database is not started")
         turn: AbstractAsyncContextManager[object] = self._turns or nullcontext()
-        async with turn:
-            try:
-                async with self._sessions() as session:
-                    await session.connection(execution_options={dialects.WRITE_OPTION: write})
-                    yield session
-                    await session.commit()
-            except StatementError as err:
-                if isinstance(err.orig, ValueError | TypeError):
-                    raise type(err.orig)(str(err.orig)) from err
-                raise StorageError(f"database operation failed: {err.orig or err}") from err
-            except SQLAlchemyError as err:
-                raise StorageError(f"database operation failed: {err}") from err
+        if self._idle is None:
+            self._idle = asyncio.Event()
+        self._active_sessions += 1
+        self._idle.clear()
+        try:
+            async with turn, self._transaction(write) as session:
+                yield session
+        finally:
+            self._active_sessions -= 1
+            if not self._active_sessions:
+                self._idle.set()
+
+    @asynccontextmanager
+    async def _transaction(self, write: bool) -> AsyncIterator[AsyncSession]:
+        if self._sessions is None:
+            raise StorageError("the database is not started")
+        try:
+            async with self._sessions() as session:
+                await session.connection(execution_options={dialects.WRITE_OPTION: write})
+                yield session
+                await session.commit()
+        except StatementError as err:
+            if isinstance(err.orig, ValueError | TypeError):
+                raise type(err.orig)(str(err.orig)) from err
+            raise StorageError(f"database operation failed: {err.orig or err}") from err
+        except SQLAlchemyError as err:
+            raise StorageError(f"database operation failed: {err}") from err

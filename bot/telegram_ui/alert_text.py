@@ -110,6 +110,10 @@ def render_alert(alert: Alert, lang: Lang, tz: ZoneInfo) -> str:
         params.update(_tonight(p, lang, tz))
     if alert.kind is AlertKind.PRECHARGE_REPORT:
         params.update(_report(p, lang))
+    if alert.kind is AlertKind.SAVINGS_DAILY:
+        from bot.telegram_ui.savings_ui.alert import savings_alert_params
+
+        params.update(savings_alert_params(p, lang))
     if alert.kind is AlertKind.PLAN_REFUSED:
         params["detail"] = fmt.escape(p.get("detail") or "—")
     key = f"alert.{alert.kind.value}"

@@ -8,6 +8,7 @@ from bot.telegram_ui import (
     charts_ui,
     export_ui,
     plan_ui,
+    savings_ui,
     schedules,
     settings_ui,
 )
@@ -16,6 +17,7 @@ from bot.telegram_ui.spec import Feature
 FEATURES: tuple[Feature, ...] = (
     plan_ui.FEATURE,
     charts_ui.FEATURE,
+    savings_ui.FEATURE,
     batteries_ui.FEATURE,
     export_ui.FEATURE,
     backup_ui.FEATURE,

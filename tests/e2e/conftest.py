@@ -10,6 +10,7 @@ change (5–30 s on real units) takes a fraction of a second here.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -85,26 +86,31 @@ def bot_settings(
     return load_settings(**values)
 
 
+@asynccontextmanager
+async def running_bot(
+    tmp_path: Path, tempo: CouleurTempoServer, **extra: Any
+) -> AsyncIterator[Bot]:
+    """The bot with three simulated batteries, wired to the fakes (``extra``: settings)."""
+    clock = ScaledClock(START, speed=SPEED)
+    async with FakeTelegramServer(clock=clock) as telegram:
+        settings = bot_settings(telegram, tempo, tmp_path, **extra)
+        runtime = BotRuntime(settings, clock=clock, simulate=3)
+        await runtime.start()
+        try:
+            yield Bot(
+                runtime=runtime, telegram=telegram, tempo=tempo, clock=clock, settings=settings
+            )
+        finally:
+            await runtime.stop()
+
+
 @pytest.fixture
 async def bot(
     tmp_path: Path, tempo_server: CouleurTempoServer, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Bot]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    clock = ScaledClock(START, speed=SPEED)
-    async with FakeTelegramServer(clock=clock) as telegram:
-        settings = bot_settings(telegram, tempo_server, tmp_path)
-        runtime = BotRuntime(settings, clock=clock, simulate=3)
-        await runtime.start()
-        try:
-            yield Bot(
-                runtime=runtime,
-                telegram=telegram,
-                tempo=tempo_server,
-                clock=clock,
-                settings=settings,
-            )
-        finally:
-            await runtime.stop()
+    async with running_bot(tmp_path, tempo_server) as started:
+        yield started
 
 
 async def until_polled(bot: Bot, within_s: float = 10.0) -> None:

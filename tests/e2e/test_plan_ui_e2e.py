@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotRuntime
-from bot.clock import ScaledClock
-from tests.e2e.conftest import ADMIN_ID, START, VIEWER_ID, Bot, bot_settings, until_polled
-from tests.fakes.telegram_api import FakeTelegramServer
+from tests.e2e.conftest import ADMIN_ID, VIEWER_ID, Bot, running_bot, until_polled
 from tests.fakes.tempo_servers import CouleurTempoServer
 
 
@@ -20,23 +17,8 @@ async def auto_bot(
     tmp_path: Path, tempo_server: CouleurTempoServer, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Bot]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    clock = ScaledClock(START, speed=20.0)
-    async with FakeTelegramServer(clock=clock) as telegram:
-        settings = bot_settings(
-            telegram, tempo_server, tmp_path, automation=True, rate_limit_burst=100
-        )
-        runtime = BotRuntime(settings, clock=clock, simulate=3)
-        await runtime.start()
-        try:
-            yield Bot(
-                runtime=runtime,
-                telegram=telegram,
-                tempo=tempo_server,
-                clock=clock,
-                settings=settings,
-            )
-        finally:
-            await runtime.stop()
+    async with running_bot(tmp_path, tempo_server, automation=True, rate_limit_burst=100) as bot:
+        yield bot
 
 
 async def _plan(bot: Bot) -> None:

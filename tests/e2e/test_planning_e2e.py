@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.clock import ScaledClock
-from bot.execution.executor import PlanExecutor
+from bot.execution.executor import PlanExecutor, start_executor
 from bot.marstek.simulator import Simulator
 from bot.services import Services, open_services
 from bot.settings import Settings, load_settings
@@ -78,32 +80,46 @@ class Planned:
     tempo: CouleurTempoServer
 
 
-@pytest.fixture
-async def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Planned]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    start = paris(date(2026, 1, 13), 21, 0)
-    clock = ScaledClock(start, speed=SPEED)
-    with CouleurTempoServer(DAYS, today=date(2026, 1, 13)) as tempo:
+@asynccontextmanager
+async def planned(
+    tmp_path: Path, start: datetime, speed: float, soc_pct: float, **extra: Any
+) -> AsyncIterator[Planned]:
+    """Services + executor on three simulated units, at ``speed``, from ``start``."""
+    apply_delay = extra.pop("apply_delay_s", (2.0, 8.0))
+    clock = ScaledClock(start, speed=speed)
+    with CouleurTempoServer(DAYS, today=tempo_day_at(start)) as tempo:
         settings = load_settings(
             data_dir=tmp_path,
             tempo_sources=["api-couleur-tempo"],
             tempo_api_couleur_tempo_url=tempo.base_url,
-            tempo_request_timeout_s=5.0,
-            poll_interval_s=120.0,
-            request_timeout_s=60.0,
-            plan_check_interval_s=300.0,
             contract_power_kva=CONTRACT_KVA,
+            **extra,
         )
-        services = await open_services(settings, clock=clock, simulate=3)
+        services = await open_services(
+            settings, clock=clock, simulate=3, simulated_apply_delay_s=apply_delay
+        )
         for unit in services.simulator.units:  # type: ignore[union-attr]
-            unit.set_soc(40.0)
-        executor = PlanExecutor(services)
-        services.executor = executor
-        services.spawn("plan", executor.run)
+            unit.set_soc(soc_pct)
+        start_executor(services)
         try:
             yield Planned(services=services, tempo=tempo)
         finally:
             await services.close()
+
+
+@pytest.fixture
+async def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Planned]:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    async with planned(
+        tmp_path,
+        paris(date(2026, 1, 13), 21, 0),
+        SPEED,
+        40.0,
+        tempo_request_timeout_s=5.0,
+        poll_interval_s=120.0,
+        request_timeout_s=60.0,
+    ) as started:
+        yield started
 
 
 async def _until(services: Services, instant: datetime) -> None:
@@ -142,27 +158,15 @@ async def test_blue_red_red_blue_is_followed_on_the_batteries(setup: Planned) ->
 async def evening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Planned]:
     """21:50 the evening before a red day, batteries half full, devices taking 5–30 s to obey."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    clock = ScaledClock(paris(date(2026, 1, 13), 21, 50), speed=TRANSITION_SPEED)
-    with CouleurTempoServer(DAYS, today=date(2026, 1, 13)) as tempo:
-        settings = load_settings(
-            data_dir=tmp_path,
-            tempo_sources=["api-couleur-tempo"],
-            tempo_api_couleur_tempo_url=tempo.base_url,
-            poll_interval_s=30.0,
-            contract_power_kva=CONTRACT_KVA,
-        )
-        services = await open_services(
-            settings, clock=clock, simulate=3, simulated_apply_delay_s=(5.0, 30.0)
-        )
-        for unit in services.simulator.units:  # type: ignore[union-attr]
-            unit.set_soc(50.0)
-        executor = PlanExecutor(services)
-        services.executor = executor
-        services.spawn("plan", executor.run)
-        try:
-            yield Planned(services=services, tempo=tempo)
-        finally:
-            await services.close()
+    async with planned(
+        tmp_path,
+        paris(date(2026, 1, 13), 21, 50),
+        TRANSITION_SPEED,
+        50.0,
+        poll_interval_s=30.0,
+        apply_delay_s=(5.0, 30.0),
+    ) as started:
+        yield started
 
 
 async def test_the_22h_transition_is_applied_within_a_minute(evening: Planned) -> None:
@@ -179,10 +183,7 @@ async def test_the_22h_transition_is_applied_within_a_minute(evening: Planned) -
 
 async def _bot(settings: Settings, clock: ScaledClock) -> tuple[Services, PlanExecutor]:
     services = await open_services(settings, clock=clock)
-    executor = PlanExecutor(services)
-    services.executor = executor
-    services.spawn("plan", executor.run)
-    return services, executor
+    return services, start_executor(services)
 
 
 async def test_killed_mid_precharge_batteries_stop_within_an_hour_and_restart_reconverges(

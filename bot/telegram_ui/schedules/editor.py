@@ -134,6 +134,7 @@ async def record_change(context: Context, rule_id: int, action: str, by: int | N
         CHANGE_KEY.format(rule_id=rule_id), {"action": action}, by=by if by is not None else "?"
     )
     _log.info("schedule rule %s %s", rule_id, action, extra={"user": by})
+    services(context).request_replan()  # rules take effect at once, not at the next check
 
 
 async def delete_rule(context: Context, rule_id: int, by: int | None) -> bool:
@@ -142,6 +143,7 @@ async def delete_rule(context: Context, rule_id: int, by: int | None) -> bool:
     deleted = await storage.rules.delete(rule_id)
     await storage.settings.delete(CHANGE_KEY.format(rule_id=rule_id))
     _log.info("schedule rule %s deleted", rule_id, extra={"user": by})
+    services(context).request_replan()
     return deleted
 
 

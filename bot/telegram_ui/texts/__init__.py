@@ -14,6 +14,7 @@ from bot.telegram_ui.texts import (
     core_fr,
     export_ui,
     plan_ui,
+    savings_ui,
     schedules,
     settings_ui,
 )
@@ -39,6 +40,7 @@ _MODULES: list[tuple[dict[str, str], dict[str, str]]] = [
     (export_ui.FR, export_ui.EN),
     (backup_ui.FR, backup_ui.EN),
     (plan_ui.FR, plan_ui.EN),
+    (savings_ui.FR, savings_ui.EN),
 ]
 
 FR: dict[str, str] = _merge([fr for fr, _ in _MODULES])
