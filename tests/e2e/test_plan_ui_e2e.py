@@ -17,7 +17,9 @@ async def auto_bot(
     tmp_path: Path, tempo_server: CouleurTempoServer, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Bot]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    async with running_bot(tmp_path, tempo_server, automation=True, rate_limit_burst=100) as bot:
+    async with running_bot(
+        tmp_path, tempo_server, automation=True, rate_limit_burst=100, plan_check_interval_s=60.0
+    ) as bot:
         yield bot
 
 
