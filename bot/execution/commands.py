@@ -18,6 +18,8 @@ MAX_COUNTDOWN = timedelta(hours=1)
 MIN_COUNTDOWN = timedelta(minutes=2)
 MAX_POWER_W = 2500
 RESERVE_SLACK_PCT = 1.0
+SETPOINT_TOLERANCE_W = 100
+SETPOINT_TOLERANCE = 0.1
 
 _DEVICE: dict[str, ModeCommand] = {"Auto": AutoMode(), "AI": AiMode(), "UPS": UpsMode()}
 
@@ -86,10 +88,18 @@ def needs_sending(
         return observed_mode is not command.mode
     if last is None or not isinstance(last.command, PassiveMode) or not last.confirmed:
         return True
-    if last.command.power_w != command.power_w or observed_mode is not Mode.PASSIVE:
+    if observed_mode is not Mode.PASSIVE or not _close(last.command.power_w, command.power_w):
         return True
     expires = last.expires_at
     return expires is None or expires - now <= refresh_before
+
+
+def _close(sent_w: int, wanted_w: int) -> bool:
+    """A re-planned setpoint within the tolerance of the one in force is not worth a write:
+    real units take writes badly, and the plan moves by a few watts as the SoC moves."""
+    if (sent_w > 0) != (wanted_w > 0) or (sent_w < 0) != (wanted_w < 0):
+        return False
+    return abs(sent_w - wanted_w) <= max(SETPOINT_TOLERANCE_W, SETPOINT_TOLERANCE * abs(wanted_w))
 
 
 def direction(command: ModeCommand | None) -> int:

@@ -83,3 +83,16 @@ def test_a_command_in_force_is_not_sent_again_until_its_countdown_runs_low() -> 
 )
 def test_direction(command: object, expected: int) -> None:
     assert direction(command) == expected  # type: ignore[arg-type]
+
+
+def test_a_slightly_different_setpoint_is_not_resent_but_a_real_change_is() -> None:
+    sent_cmd = PassiveMode(power_w=-1200, duration_s=3600)
+    sent = SentCommand(command=sent_cmd, sent_at=NOW, confirmed=True)
+    refresh = timedelta(minutes=7)
+    near = desired_command(_interval(Action.charge(1260, 100)), NOW)
+    far = desired_command(_interval(Action.charge(2000, 100)), NOW)
+    stop = desired_command(_interval(Action.hold()), NOW)
+    kwargs = {"last": sent, "observed_mode": Mode.PASSIVE, "now": NOW, "refresh_before": refresh}
+    assert not needs_sending(near, **kwargs)  # type: ignore[arg-type]
+    assert needs_sending(far, **kwargs)  # type: ignore[arg-type]
+    assert needs_sending(stop, **kwargs)  # type: ignore[arg-type]
