@@ -249,16 +249,21 @@ def settled(transport: MarstekTransport, fakes: list[FakeBattery]) -> bool:
     return True
 
 
-@dataclass
-class Driver:
+@dataclass(kw_only=True)
+class ClockDriver:
     """Runs a coroutine to completion on a :class:`ManualClock`, advancing virtual time only
-    while no datagram is in flight, so timeouts are deterministic and tests take milliseconds."""
+    while no datagram is in flight, so timeouts are deterministic and tests take milliseconds.
+    Subclasses say what "no datagram in flight" means (:meth:`settled`)."""
 
     clock: ManualClock
     transport: MarstekTransport
-    fakes: list[FakeBattery] = field(default_factory=list)
     step_s: float = 0.25
+    """Must stay below the shortest timeout: a reply is processed between two steps."""
     limit_s: float = 3600.0
+
+    def settled(self) -> bool:
+        """True when nothing is on its way."""
+        raise NotImplementedError
 
     async def run(self, awaitable: Awaitable[T]) -> T:
         """Await ``awaitable`` while driving the clock; fail if virtual time runs past the limit."""
@@ -282,7 +287,18 @@ class Driver:
         for _ in range(2000):  # ≤ ~2 s of real time: a loopback datagram takes microseconds
             for _ in range(5):  # let woken tasks run up to their next await
                 await asyncio.sleep(0)
-            if settled(self.transport, self.fakes):
+            if self.settled():
                 return
             await asyncio.sleep(0.001)
         raise AssertionError("a datagram never arrived on loopback")
+
+
+@dataclass(kw_only=True)
+class Driver(ClockDriver):
+    """The driver for scripted fake batteries."""
+
+    fakes: list[FakeBattery] = field(default_factory=list)
+
+    def settled(self) -> bool:
+        """True when every request reached its fake and every reply came back."""
+        return settled(self.transport, self.fakes)

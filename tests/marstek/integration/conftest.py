@@ -8,7 +8,6 @@ which moves virtual time only while no datagram is crossing loopback.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from collections import Counter
@@ -22,6 +21,7 @@ from bot.clock import ManualClock
 from bot.marstek.client import ClientOptions, MarstekClient
 from bot.marstek.simulator import SimulatedBattery, Simulator
 from bot.marstek.transport import MarstekTransport
+from tests.marstek.fake_battery import ClockDriver
 
 T = TypeVar("T")
 Address = tuple[str, int]
@@ -108,41 +108,17 @@ def client_for(
     )
 
 
-@dataclass
-class SimDriver:
-    """Runs a coroutine to completion on a :class:`ManualClock`, advancing virtual time only
-    while no datagram is in flight, so timeouts are deterministic on a loaded machine."""
+@dataclass(kw_only=True)
+class SimDriver(ClockDriver):
+    """The clock driver for simulated units, watching the wire for datagrams in flight."""
 
-    clock: ManualClock
-    transport: MarstekTransport
     wire: Wire
     units: list[SimulatedBattery] = field(default_factory=list)
-    step_s: float = 0.25
-    """Must stay below the shortest timeout: a reply is processed between two steps."""
-    limit_s: float = 3600.0
 
     def watch(self, sim: Simulator) -> Simulator:
         """Include ``sim``'s units in the quiet check."""
         self.units.extend(sim.units)
         return sim
-
-    async def run(self, awaitable: Awaitable[T]) -> T:
-        """Await ``awaitable`` while driving the clock; fail if virtual time runs past the limit."""
-        task = asyncio.ensure_future(awaitable)
-        start = self.clock.now()
-        try:
-            while not task.done():
-                await self._settle()
-                if task.done():
-                    break
-                if (self.clock.now() - start).total_seconds() > self.limit_s:
-                    raise AssertionError("the driven coroutine did not finish in virtual time")
-                await self.clock.advance(self.step_s)
-            return task.result()
-        finally:
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
 
     def settled(self) -> bool:
         """True when every request reached its unit and every reply sent was consumed."""
@@ -156,15 +132,6 @@ class SimDriver:
             not future.done() and self.wire.replies_from[key]
             for key, future in self.transport._pending.items()
         )  # otherwise a reply is on its way back
-
-    async def _settle(self) -> None:
-        for _ in range(2000):  # ≤ ~2 s of real time: a loopback datagram takes microseconds
-            for _ in range(5):  # let woken tasks run up to their next await
-                await asyncio.sleep(0)
-            if self.settled():
-                return
-            await asyncio.sleep(0.001)
-        raise AssertionError("a datagram never arrived on loopback")
 
 
 @pytest.fixture
