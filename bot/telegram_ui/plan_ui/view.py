@@ -51,16 +51,26 @@ def battery_lines(battery: BatteryPlan, *, now: datetime, tz: ZoneInfo, lang: La
     """One line per interval of one battery (at most :data:`MAX_LINES_PER_BATTERY`)."""
     lines = []
     for interval in battery.intervals[:MAX_LINES_PER_BATTERY]:
-        lines.append(
-            t(
-                lang,
-                "plan.line",
-                start=_when(max(interval.start, now), now, tz, lang),
-                end=_when(interval.end, now, tz, lang),
-                action=action_text(interval, lang),
-                reason=fmt.escape(reason_text(interval, lang, now=now, tz=tz)),
-            )
+        start = max(interval.start, now)
+        same_day = start.astimezone(tz).date() == interval.end.astimezone(tz).date()
+        end = (
+            fmt.clock_time(interval.end.astimezone(tz), lang)
+            if same_day
+            else _when(interval.end, now, tz, lang)
         )
+        action = action_text(interval, lang)
+        reason = reason_text(interval, lang, now=now, tz=tz)
+        line = t(
+            lang,
+            "plan.line",
+            start=_when(start, now, tz, lang),
+            end=end,
+            action=action,
+            reason=fmt.escape(reason),
+        )
+        if reason == action:  # "autoconsommation · autoconsommation" says it once
+            line = line.rsplit(" · ", 1)[0]
+        lines.append(line)
     return lines
 
 
