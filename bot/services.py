@@ -104,13 +104,11 @@ class Services:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        for closer in (
-            self.fleet.stop,
-            self.transport.close,
-            self.http.aclose,
-            *([self.simulator.stop] if self.simulator else []),
-            self.db.close,
-        ):
+        closers = [self.fleet.stop, self.transport.close, self.http.aclose]
+        if self.simulator is not None:
+            closers.append(self.simulator.stop)
+        closers.append(self.db.close)
+        for closer in closers:
             try:
                 await closer()
             except Exception:

@@ -111,9 +111,8 @@ def direction(command: ModeCommand | None) -> int:
     )
 
 
-def pause_command(now: datetime) -> Desired:
+def pause_command() -> Desired:
     """A short pause (Passive 0 W) used between a discharge and a charge."""
-    del now
     return Desired(
         command=PassiveMode(power_w=0, duration_s=int(MIN_COUNTDOWN.total_seconds())),
         mode=Mode.PASSIVE,

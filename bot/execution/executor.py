@@ -29,7 +29,7 @@ from bot.execution.commands import (
     needs_sending,
     pause_command,
 )
-from bot.execution.inputs import STALE_AFTER, build_inputs
+from bot.execution.inputs import STALE_AFTER, LoadForecasts, build_inputs
 from bot.execution.overrides import OverrideStore
 from bot.execution.reports import PRECHARGE_REASONS, tonight
 from bot.marstek import Mode
@@ -72,6 +72,7 @@ class PlanExecutor:
         self._lock = asyncio.Lock()
         self._pending_transitions: dict[str, datetime] = {}
         self._precharged: dict[date, float] = {}
+        self._forecasts = LoadForecasts()
         self._saved_summary: dict[str, object] | None = None
 
     def request_replan(self) -> None:
@@ -124,7 +125,7 @@ class PlanExecutor:
         """Compute a new plan from what the bot knows now, store it, and return it."""
         svc = self._svc
         now = svc.clock.now()
-        inputs = await build_inputs(svc, now, await self.overrides.active(now))
+        inputs = await build_inputs(svc, now, await self.overrides.active(now), self._forecasts)
         plan = planner.plan(inputs)
         self.plan = plan
         for item in transitions(plan):
@@ -156,7 +157,7 @@ class PlanExecutor:
             # 06:00), the batteries that change direction pause first, then all move on.
             # Within one phase every battery moves the same way, so they change concurrently.
             outcomes = []
-            for phase in (self._pauses(wanted, now), wanted):
+            for phase in (self._pauses(wanted), wanted):
                 results = await asyncio.gather(
                     *(self._enforce(name, desired, now) for name, desired in phase)
                 )
@@ -176,9 +177,7 @@ class PlanExecutor:
         power = snap.ac_power_w or 0.0
         return 0 if abs(power) < IDLE_W else (1 if power > 0 else -1)
 
-    def _pauses(
-        self, wanted: list[tuple[str, Desired]], now: datetime
-    ) -> list[tuple[str, Desired]]:
+    def _pauses(self, wanted: list[tuple[str, Desired]]) -> list[tuple[str, Desired]]:
         """Pauses to send first when some battery would start charging while another discharges
         (or the other way round)."""
         current = {name: self._current_direction(name) for name, _ in wanted}
@@ -191,7 +190,7 @@ class PlanExecutor:
         if not crossing:
             return []
         return [
-            (name, pause_command(now))
+            (name, pause_command())
             for name, _ in wanted
             if current[name] != 0 and target[name] != current[name]
         ]
@@ -302,11 +301,12 @@ class PlanExecutor:
 
     def _wanted(self, plan: Plan, now: datetime) -> list[tuple[str, Desired]]:
         wanted = []
+        planned = {b.battery for b in plan.batteries}
         for snap in self._svc.fleet.snapshots():
             age = snap.age(now)
             if not snap.reachable or age is None or age > STALE_AFTER:
                 continue  # no fresh reading: the planner holds it out, the bot leaves it alone
-            if snap.name not in {b.battery for b in plan.batteries}:
+            if snap.name not in planned:
                 continue
             interval = action_at(plan, snap.name, now)
             if interval is None or interval.reason is ReasonCode.UNREACHABLE:

@@ -115,8 +115,28 @@ def house_load_history(
     return [fill if v is None else v for v in values]
 
 
-async def _load_forecast(svc: Services, now: datetime) -> HalfHourForecast:
-    end = now - timedelta(seconds=now.timestamp() % STEP.total_seconds())
+class LoadForecasts:
+    """The house-load forecast, read from a week of history once per half-hour.
+
+    The forecast only moves when a half-hour of history completes, while the executor re-plans
+    every few minutes: the week of buckets is not read again until then.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[datetime, tuple[int, ...]] | None = None
+        self._forecast: HalfHourForecast | None = None
+
+    async def get(self, svc: Services, now: datetime) -> HalfHourForecast:
+        """The forecast from the last complete half-hour before ``now``."""
+        end = now - timedelta(seconds=now.timestamp() % STEP.total_seconds())
+        ids = tuple(s.battery_id for s in svc.fleet.snapshots() if s.battery_id is not None)
+        if self._forecast is None or self._key != (end, ids):
+            self._forecast = await _load_forecast(svc, end)
+            self._key = (end, ids)
+        return self._forecast
+
+
+async def _load_forecast(svc: Services, end: datetime) -> HalfHourForecast:
     steps = HISTORY_DAYS * 48
     start = end - STEP * steps
     per_battery = []
@@ -133,7 +153,10 @@ async def _load_forecast(svc: Services, now: datetime) -> HalfHourForecast:
 
 
 async def build_inputs(
-    svc: Services, now: datetime, overrides: Sequence[StoredOverride]
+    svc: Services,
+    now: datetime,
+    overrides: Sequence[StoredOverride],
+    forecasts: LoadForecasts | None = None,
 ) -> PlanInputs:
     """Everything the planner needs at ``now``, from the services (past data only)."""
     settings = svc.settings
@@ -156,7 +179,7 @@ async def build_inputs(
         now=now,
         slots=slots,
         batteries=batteries,
-        load=await _load_forecast(svc, now),
+        load=await (forecasts or LoadForecasts()).get(svc, now),
         contract_power_va=settings.contract_power_kva * 1000,
         rules=rules,
         overrides=tuple(o.to_planner() for o in overrides),

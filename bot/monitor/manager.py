@@ -28,15 +28,39 @@ class BatteryError(ValueError):
     """A change to the battery list was refused; the message is one French sentence."""
 
 
+# Characters that look like nothing but are not whitespace: Braille blank, Hangul fillers.
+_BLANKS = "\u2800\u3164\u115f\u1160\uffa0"
+_NAME_ERRORS = {
+    "name_empty": "Le nom ne peut pas être vide.",
+    "name_too_long": "Le nom est trop long ({length} caractères, {max} au plus).",
+    "name_invisible": "Le nom contient des caractères invisibles ou de contrôle.",
+    "name_command": "Un nom ne peut pas commencer par « / » (c'est une commande).",
+    "name_taken": "Une batterie s'appelle déjà « {name} ».",
+}
+
+
+def name_problem(text: str, taken: Sequence[str] = (), *, current: str | None = None) -> str | None:
+    """Why ``text`` cannot name a battery (``name_empty``, ``name_too_long``, …), or None."""
+    name = " ".join(text.split())
+    if not "".join(name.split()).strip(_BLANKS):
+        return "name_empty"
+    if len(name) > MAX_NAME:
+        return "name_too_long"
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        return "name_invisible"
+    if name.startswith("/"):
+        return "name_command"
+    if name != current and name in taken:
+        return "name_taken"
+    return None
+
+
 def clean_name(text: str) -> str:
     """Validate a battery name typed by a user; return it trimmed."""
     name = " ".join(text.split())
-    if not name:
-        raise BatteryError("Le nom ne peut pas être vide.")
-    if len(name) > MAX_NAME:
-        raise BatteryError(f"Le nom est trop long ({len(name)} caractères, {MAX_NAME} au plus).")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise BatteryError("Le nom contient des caractères invisibles ou de contrôle.")
+    problem = name_problem(name)
+    if problem is not None:
+        raise BatteryError(_NAME_ERRORS[problem].format(length=len(name), max=MAX_NAME, name=name))
     return name
 
 

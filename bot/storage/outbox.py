@@ -172,6 +172,16 @@ class AlertOutbox:
             rows = (await session.execute(query)).mappings().all()
         return [_stored(row) for row in rows]
 
+    async def count_pending(self) -> int:
+        """How many alerts are not yet delivered to every chat (counted by the database)."""
+        query = (
+            select(func.count())
+            .select_from(alerts)
+            .where(alerts.c.state == AlertState.PENDING.value)
+        )
+        async with self._db.session(write=False) as session:
+            return int((await session.execute(query)).scalar_one())
+
     async def recent(self, *, limit: int = 20) -> list[StoredAlert]:
         """Return the latest alerts whatever their state, newest first."""
         query = select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id.desc()).limit(limit)

@@ -35,7 +35,7 @@ def _colors(value: object, lang: Lang) -> str:
 
 def _day(value: object, lang: Lang) -> str:
     try:
-        return datetime.fromisoformat(str(value)).strftime("%d/%m" if lang == "fr" else "%b %d")
+        return fmt.day_month(datetime.fromisoformat(str(value)).date(), lang)
     except ValueError:
         return str(value)
 

@@ -132,11 +132,12 @@ def _parse_confirm(args: list[str]) -> Callback | None:
 
 
 _FEATURE_CODE = re.compile(r"^[a-z]{2,3}$")
+_CORE_CODES = frozenset(a.value for a in Action)
 
 
 def encode_feature(code: str, *args: object) -> str:
     """Callback data for a feature's button: ``v1|<code>|args…`` (≤ 64 bytes)."""
-    if not _FEATURE_CODE.match(code) or code in {a.value for a in Action}:
+    if not _FEATURE_CODE.match(code) or code in _CORE_CODES:
         raise CallbackDataError(f"invalid feature code {code!r}")
     parts = [VERSION, code, *map(str, args)]
     if any(not _ARG.match(part) for part in parts[2:]):
@@ -154,7 +155,7 @@ def parse_feature(data: str | None) -> tuple[str, tuple[str, ...]] | None:
     parts = data.split(_SEP)
     if len(parts) < 2 or parts[0] != VERSION or not _FEATURE_CODE.match(parts[1]):
         return None
-    if parts[1] in {a.value for a in Action}:
+    if parts[1] in _CORE_CODES:
         return None
     args = parts[2:]
     if any(not _ARG.match(arg) for arg in args):

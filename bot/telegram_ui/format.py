@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.telegram_ui.i18n import Lang, t
 from bot.tempo.model import TempoColor
@@ -70,7 +70,12 @@ def age(delta: timedelta, lang: Lang) -> str:
 
 def clock_time(instant: datetime, lang: Lang) -> str:
     """``22h00`` in French, ``22:00`` in English (the instant must already be local)."""
-    return instant.strftime("%Hh%M" if lang == "fr" else "%H:%M")
+    return clock_time_of(instant.time(), lang)
+
+
+def day_month(day: date, lang: Lang) -> str:
+    """``15/01`` in French, ``Jan 15`` in English."""
+    return day.strftime("%d/%m" if lang == "fr" else "%b %d")
 
 
 def color(value: TempoColor | None, lang: Lang) -> str:

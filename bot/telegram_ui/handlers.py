@@ -116,7 +116,7 @@ def _may_ask_sources(context: Context, now: datetime) -> bool:
 async def status_text(update: Update, context: Context) -> str:
     """The status message for this reader, from the coordinator's snapshots."""
     svc = services(context)
-    pending = len(await svc.storage.alerts.pending())
+    pending = await svc.storage.alerts.count_pending()
     return render_status(
         svc.fleet.snapshots(),
         now=svc.clock.now(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.telegram_ui import format as fmt
@@ -37,10 +37,6 @@ def tempo_now(today: DayOutlook, tomorrow: DayOutlook, now: datetime, tz: ZoneIn
     return TempoNow(today=today, tomorrow=tomorrow, period=period, period_ends_at=ends)
 
 
-def _day(value: date, lang: Lang) -> str:
-    return value.strftime("%d/%m" if lang == "fr" else "%b %d")
-
-
 def render_tempo(
     *,
     tempo: TempoNow,
@@ -55,7 +51,7 @@ def render_tempo(
         t(
             lang,
             "tempo.today",
-            day=_day(tempo.today.day, lang),
+            day=fmt.day_month(tempo.today.day, lang),
             color=fmt.color(tempo.today.color, lang),
             period=t(lang, f"period.{tempo.period.value}"),
             until=fmt.clock_time(tempo.period_ends_at.astimezone(tz), lang),
@@ -68,7 +64,7 @@ def render_tempo(
             t(
                 lang,
                 "tempo.tomorrow_known",
-                day=_day(tomorrow.day, lang),
+                day=fmt.day_month(tomorrow.day, lang),
                 color=fmt.color(tomorrow.color, lang),
                 state=state,
             )
@@ -76,7 +72,12 @@ def render_tempo(
     else:
         possible = tomorrow_parts(tomorrow, lang)["detail"].strip(" ()") or "—"
         lines.append(
-            t(lang, "tempo.tomorrow_unknown", day=_day(tomorrow.day, lang), possible=possible)
+            t(
+                lang,
+                "tempo.tomorrow_unknown",
+                day=fmt.day_month(tomorrow.day, lang),
+                possible=possible,
+            )
         )
     if counters is not None:
         lines += ["", t(lang, "tempo.remaining_title", season=counters.season.label)]

@@ -8,7 +8,6 @@ instead of letting them act on another battery.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.marstek import DiscoveredDevice
-from bot.monitor.manager import MAX_NAME
+from bot.monitor.manager import name_problem as manager_name_problem
 from bot.monitor.snapshot import BatterySnapshot
 from bot.telegram_ui import format as fmt
 from bot.telegram_ui.i18n import Lang, t
@@ -26,8 +25,6 @@ DISCOVERY_MAX_AGE = timedelta(hours=1)
 DEFAULT_NAME = "Venus {n}"
 _MAC = re.compile(r"^[0-9a-f]{12}$")
 _CRC = re.compile(r"^[0-9a-f]{8}$")
-# Characters that look like nothing but are not whitespace: Braille blank, Hangul fillers.
-_BLANKS = "\u2800\u3164\u115f\u1160\uffa0"
 _INDEX = re.compile(r"^[0-9]{1,3}$")
 
 
@@ -54,21 +51,11 @@ def resolve_ref(index: str, crc: str, names: Sequence[str]) -> str | None:
 def name_problem(text: str, taken: Sequence[str], *, current: str | None = None) -> str | None:
     """The text key explaining why ``text`` cannot be a battery name, or None if it can.
 
-    Mirrors :func:`bot.monitor.manager.clean_name` so that the reason reads in the user's
-    language; the manager still has the last word.
+    The rule is the battery manager's (:func:`bot.monitor.manager.name_problem`); this only
+    names the text that explains it in the user's language.
     """
-    name = " ".join(text.split())
-    if not "".join(name.split()).strip(_BLANKS):
-        return "batteries.name_empty"
-    if len(name) > MAX_NAME:
-        return "batteries.name_too_long"
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        return "batteries.name_invisible"
-    if name.startswith("/"):
-        return "batteries.name_command"
-    if name != current and name in taken:
-        return "batteries.name_taken"
-    return None
+    problem = manager_name_problem(text, taken, current=current)
+    return None if problem is None else f"batteries.{problem}"
 
 
 def default_name(taken: Sequence[str]) -> str:
