@@ -201,7 +201,7 @@ class FleetCoordinator:
         for name in list(self._tasks):
             await self._stop_task(name)
         if self._recorder is not None:
-            await self._recorder.flush()
+            await self._recorder.close()
 
     # -- changing the fleet ----------------------------------------------------------------
 

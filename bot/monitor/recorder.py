@@ -80,16 +80,26 @@ class SampleRecorder:
         ):
             await self.flush()
 
-    async def flush(self) -> None:
-        """Write every buffered sample now (kept in the buffer if the write fails)."""
+    async def flush(self) -> bool:
+        """Write every buffered sample now; False if the write failed (they stay buffered)."""
         async with self._lock:
             if not self._buffer:
-                return
+                return True
             batch = list(self._buffer)
             try:
                 await self._sink.insert_batch(batch)
-            except Exception:
-                _log.exception("could not write %d samples; will retry", len(batch))
-                return
+            except Exception as err:  # kept and retried: a busy database is not a loss
+                _log.warning("could not write %d samples (%s); will retry", len(batch), err)
+                return False
             del self._buffer[: len(batch)]
             self.written += len(batch)
+            return True
+
+    async def close(self, *, tries: int = 3, pause_s: float = 0.5) -> None:
+        """Last flush when the bot stops, retried briefly; only then is a loss an error."""
+        for attempt in range(tries):
+            if await self.flush():
+                return
+            if attempt + 1 < tries:
+                await asyncio.sleep(pause_s)
+        _log.error("%d samples could not be written before stopping", self.buffered)
