@@ -250,7 +250,8 @@ class PlanExecutor:
                     "target": summary.target_soc_pct,
                     "batteries": summary.batteries,
                 },
-            )
+            ),
+            once=True,
         )
 
     async def _morning(self, night: date, target: float, now: datetime) -> None:
@@ -286,7 +287,8 @@ class PlanExecutor:
                     "price": price,
                     "cost": round(bought_wh / 1000 * price, 2) if price is not None else None,
                 },
-            )
+            ),
+            once=True,
         )
         if lowest is not None and lowest < target - SHORT_MARGIN_PCT:
             await svc.storage.alerts.raise_alert(
@@ -296,7 +298,8 @@ class PlanExecutor:
                     created_at=now,
                     dedup_key=f"precharge_short:{night.isoformat()}",
                     params={"soc_pct": round(lowest), "target": target},
-                )
+                ),
+                once=True,
             )
 
     def _wanted(self, plan: Plan, now: datetime) -> list[tuple[str, Desired]]:

@@ -2,9 +2,10 @@
 
 The summary of Tempo day ``D`` is due at the chosen local hour once ``D`` is over (it ends at
 06:00 on ``D+1``). It is raised as a :data:`AlertKind.SAVINGS_DAILY` alert into the outbox, so
-delivery, retries, quiet hours and languages are the delivery layer's business. The last day
-reported is stored, so a restart never repeats a summary; a summary more than ``GRACE`` late
-(the bot was down) is skipped rather than sent out of time.
+delivery, retries, quiet hours and languages are the delivery layer's business. Each day's
+alert is raised at most once (its key is checked and inserted in one transaction), so neither a
+restart nor two racing callers repeat a summary; a summary more than ``GRACE`` late (the bot was
+down) is skipped rather than sent out of time.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 DAILY_KEY = "savings.daily"
-LAST_KEY = "savings.daily_last"
 DEFAULT_HOUR = 20
 GRACE = timedelta(hours=3)
 MAX_SLEEP_S = 600.0
@@ -80,6 +80,11 @@ def latest_due(now: datetime, hour: int, tz: ZoneInfo) -> tuple[date, datetime]:
     return day, due_at(day, hour, tz)
 
 
+def summary_key(day: date) -> str:
+    """The de-duplication key of the summary of Tempo day ``day``."""
+    return f"savings_daily:{day.isoformat()}"
+
+
 async def summary_alert(savings: SavingsService, day: date, now: datetime) -> Alert:
     """The alert summarising Tempo day ``day``, with the month, season and total to date."""
     account = await savings.day(day)
@@ -90,7 +95,7 @@ async def summary_alert(savings: SavingsService, day: date, now: datetime) -> Al
         kind=AlertKind.SAVINGS_DAILY,
         severity=Severity.INFO,
         created_at=now,
-        dedup_key=f"savings_daily:{day.isoformat()}",
+        dedup_key=summary_key(day),
         params={
             "day": day.isoformat(),
             "color": None if account.color is None else account.color.value,
@@ -106,17 +111,17 @@ async def summary_alert(savings: SavingsService, day: date, now: datetime) -> Al
 
 async def send_due_summary(services: Services, now: datetime) -> date | None:
     """Raise the summary due at ``now`` if it was not sent yet; return the day reported."""
-    store = services.storage.settings
-    config = await load_daily(store)
+    config = await load_daily(services.storage.settings)
     if not config.enabled:
         return None
     tz = services.settings.tz
     day, due = latest_due(now, config.hour, tz)
-    if now - due > GRACE or await store.get(LAST_KEY) == day.isoformat():
+    outbox = services.storage.alerts
+    if now - due > GRACE or await outbox.was_raised(summary_key(day)):
         return None
     savings = SavingsService(services.storage, services.tempo, services.prices, tz)
-    await services.storage.alerts.raise_alert(await summary_alert(savings, day, now))
-    await store.set(LAST_KEY, day.isoformat(), by="savings")
+    if await outbox.enqueue(await summary_alert(savings, day, now), once=True) is None:
+        return None  # another caller raised it while the figures were computed
     _log.info("daily savings summary raised for %s", day)
     return day
 

@@ -108,29 +108,39 @@ class AlertOutbox:
         """Change the chats that new (and not yet addressed) alerts are delivered to."""
         self._recipients = tuple(dict.fromkeys(chat_ids))
 
-    async def raise_alert(self, alert: Alert) -> None:
-        """Queue ``alert`` durably unless an open alert has the same ``dedup_key``."""
-        await self.enqueue(alert)
+    async def raise_alert(self, alert: Alert, *, once: bool = False) -> None:
+        """Queue ``alert`` durably unless an open alert has the same ``dedup_key``.
 
-    async def enqueue(self, alert: Alert) -> int | None:
+        With ``once``, any earlier alert with that key (open or not) makes it a duplicate.
+        """
+        await self.enqueue(alert, once=once)
+
+    async def was_raised(self, dedup_key: str) -> bool:
+        """Whether an alert with ``dedup_key`` was ever queued."""
+        async with self._db.session(write=False) as session:
+            found = await session.scalar(
+                select(alerts.c.id).where(alerts.c.dedup_key == dedup_key).limit(1)
+            )
+        return found is not None
+
+    async def enqueue(self, alert: Alert, *, once: bool = False) -> int | None:
         """Queue ``alert``; return its id, or None when it duplicates an open alert.
 
-        An alert is open while it is pending, or during ``dedup_window`` after it was created.
-        An empty ``dedup_key`` disables de-duplication.
+        An alert is open while it is pending, or during ``dedup_window`` after it was created;
+        with ``once`` every earlier alert with the same key counts, so a report raised once is
+        never raised again, even by a caller racing this one (the check and the insert are one
+        write transaction). An empty ``dedup_key`` disables de-duplication.
         """
         created_at = require_utc(alert.created_at, name="Alert.created_at")
         async with self._db.session() as session:
             if alert.dedup_key:
+                same_key = alerts.c.dedup_key == alert.dedup_key
+                still_open = or_(
+                    alerts.c.state == AlertState.PENDING.value,
+                    alerts.c.created_at >= created_at - self._dedup_window,
+                )
                 duplicate = await session.scalar(
-                    select(alerts.c.id)
-                    .where(
-                        alerts.c.dedup_key == alert.dedup_key,
-                        or_(
-                            alerts.c.state == AlertState.PENDING.value,
-                            alerts.c.created_at >= created_at - self._dedup_window,
-                        ),
-                    )
-                    .limit(1)
+                    select(alerts.c.id).where(same_key if once else same_key & still_open).limit(1)
                 )
                 if duplicate is not None:
                     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -60,6 +61,27 @@ async def test_a_delivered_alert_stays_open_for_the_dedup_window(
     again = await storage.alerts.enqueue(_alert(minutes=31))
     assert again is not None
     assert again != first
+
+
+async def test_a_once_alert_is_never_raised_again(storage: Storage, clock: ManualClock) -> None:
+    key = "savings_daily:2026-01-13"
+    assert not await storage.alerts.was_raised(key)
+    first = await storage.alerts.enqueue(_alert(key), once=True)
+    assert first is not None
+    assert await storage.alerts.was_raised(key)
+    for delivery in await storage.alerts.next_due(clock.now()):
+        assert await storage.alerts.mark_sent(delivery, message_id=delivery.chat_id * 10)
+    # Long after the dedup window, a "once" alert is still a duplicate; a normal one is not.
+    assert await storage.alerts.enqueue(_alert(key, minutes=24 * 60), once=True) is None
+    assert await storage.alerts.enqueue(_alert(key, minutes=24 * 60)) is not None
+
+
+async def test_racing_once_alerts_queue_exactly_one(storage: Storage) -> None:
+    ids = await asyncio.gather(
+        *(storage.alerts.enqueue(_alert("report:1", minutes=i), once=True) for i in range(8))
+    )
+    assert sum(alert_id is not None for alert_id in ids) == 1
+    assert len(await storage.alerts.pending()) == 1
 
 
 async def test_deliveries_are_due_in_creation_order(storage: Storage) -> None:
