@@ -231,7 +231,7 @@ def build_application(settings: Settings, svc: Services) -> App:
     )
     app.add_handler(TypeHandler(Update, gate), group=-1)
     for command in COMMANDS:
-        app.add_handler(CommandHandler(command.name, command.handler))
+        app.add_handler(CommandHandler(command.names, command.handler))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, on_text))
     app.add_error_handler(on_error)

@@ -39,10 +39,12 @@ async def register_commands(bot: Bot, *, admins: list[int]) -> None:
     for lang in LANGUAGES:
         code = None if lang == "fr" else lang
         viewer_menu = [
-            BotCommand(c.name, t(lang, c.text_key)) for c in visible_commands(admin=False)
+            BotCommand(c.name_in(lang), t(lang, c.text_key)) for c in visible_commands(admin=False)
         ]
         await set_my_commands(viewer_menu, language_code=code)
-        admin_menu = [BotCommand(c.name, t(lang, c.text_key)) for c in visible_commands(admin=True)]
+        admin_menu = [
+            BotCommand(c.name_in(lang), t(lang, c.text_key)) for c in visible_commands(admin=True)
+        ]
         for admin in admins:
             try:
                 await set_my_commands(

@@ -70,7 +70,7 @@ def help_text(update: Update, context: Context, lang: Lang) -> str:
 
     admin = is_admin(update, context)
     lines = [t(lang, "help.title")]
-    lines += [f"/{c.name} — {t(lang, c.text_key)}" for c in visible_commands(admin=admin)]
+    lines += [f"/{c.name_in(lang)} — {t(lang, c.text_key)}" for c in visible_commands(admin=admin)]
     lines += ["", t(lang, "help.role_admin" if admin else "help.role_viewer")]
     return "\n".join(lines)
 

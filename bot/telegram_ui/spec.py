@@ -18,12 +18,26 @@ TextHandler = Callable[[Update, Context, DialogState], Coroutine[Any, Any, None]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandSpec:
-    """One slash command: name, description key, handler and who may use it."""
+    """One slash command: name, description key, handler and who may use it.
+
+    ``english`` is the name shown in the English menu when the French one differs; both names
+    work for everyone, whatever their language.
+    """
 
     name: str
     text_key: str
     handler: Handler
     admin_only: bool = False
+    english: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the command answers to."""
+        return (self.name,) if self.english is None else (self.name, self.english)
+
+    def name_in(self, lang: str) -> str:
+        """The name shown to a reader of ``lang``."""
+        return self.english if lang == "en" and self.english is not None else self.name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -29,6 +29,20 @@ async def test_commands_registered_in_both_languages(bot: Bot) -> None:
     assert "mode" in french  # the admin's own menu
     assert english["status"] == "Battery status"
     assert "mode" not in english  # viewers are not offered what they cannot do
+    # Each menu names the commands in its reader's language.
+    assert {"economies", "horaires", "graphiques", "reglages"} <= french.keys()
+    assert {"savings", "schedules", "charts"} <= english.keys()
+    assert not {"savings", "schedules", "charts"} & french.keys()
+
+
+async def test_english_command_names_work_in_any_language(bot: Bot) -> None:
+    alice = bot.user(ADMIN_ID, "Alice", "fr")
+    await alice.send("/savings")
+    answer = await alice.wait_for(lambda m: "Économies" in m.content)
+    assert "Aujourd'hui" in answer.content
+    await alice.send("/help")
+    help_text = await alice.wait_for(lambda m: "/economies" in m.content)
+    assert "/savings" not in help_text.content
 
 
 async def test_status_lists_batteries_tempo_and_refreshes_in_place(bot: Bot) -> None:

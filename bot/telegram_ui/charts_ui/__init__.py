@@ -7,7 +7,11 @@ from bot.telegram_ui.spec import CommandSpec, Feature
 
 FEATURE = Feature(
     code="ch",
-    commands=(CommandSpec(name="graphiques", text_key="charts.cmd", handler=charts_command),),
+    commands=(
+        CommandSpec(
+            name="graphiques", english="charts", text_key="charts.cmd", handler=charts_command
+        ),
+    ),
     on_button=on_button,
 )
 

@@ -7,7 +7,11 @@ from bot.telegram_ui.spec import CommandSpec, Feature
 
 FEATURE = Feature(
     code=CODE,
-    commands=(CommandSpec(name="economies", text_key="savings.cmd", handler=savings_command),),
+    commands=(
+        CommandSpec(
+            name="economies", english="savings", text_key="savings.cmd", handler=savings_command
+        ),
+    ),
     on_button=on_button,
 )
 

@@ -13,7 +13,12 @@ from bot.telegram_ui.spec import CommandSpec, Feature
 FEATURE = Feature(
     code="sc",
     commands=(
-        CommandSpec(name="horaires", text_key="schedules.cmd", handler=flow.schedules_command),
+        CommandSpec(
+            name="horaires",
+            english="schedules",
+            text_key="schedules.cmd",
+            handler=flow.schedules_command,
+        ),
     ),
     on_button=flow.on_button,
     on_text=conversation.on_text,

@@ -13,7 +13,11 @@ FEATURE = Feature(
     code="se",
     commands=(
         CommandSpec(
-            name="reglages", text_key="settings.cmd", handler=flow.settings_command, admin_only=True
+            name="reglages",
+            english="settings",
+            text_key="settings.cmd",
+            handler=flow.settings_command,
+            admin_only=True,
         ),
     ),
     on_button=flow.on_button,
