@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import (
@@ -24,6 +25,66 @@ from bot.storage.migrations import LATEST_VERSION, current_version, upgrade
 
 CLOSE_WAIT_S = 5.0
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+async def run_to_completion(operation: Awaitable[_T]) -> _T:
+    """Await ``operation`` to its end even if the caller is cancelled meanwhile, then re-raise.
+
+    A database call cut off half-way (a task cancelled while the bot stops, a dialog replaced)
+    leaves SQLAlchemy dropping its connection without closing it: with SQLite, the write lock
+    stays held until the garbage collector finds that connection, and every other writer fails
+    with "database is locked". Letting the call finish costs at most the busy timeout.
+    """
+    task = asyncio.ensure_future(operation)
+    cancelled: asyncio.CancelledError | None = None
+    while True:
+        try:
+            result = await asyncio.shield(task)
+        except asyncio.CancelledError as err:
+            if task.done():
+                raise
+            cancelled = err
+        else:
+            break
+    if cancelled is not None:
+        raise cancelled
+    return result
+
+
+class CompletingSession(AsyncSession):
+    """An async session whose every database round trip runs to completion (see above).
+
+    Cancellation still reaches the caller, but between two statements, never inside one.
+    """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`AsyncSession.execute`, never cut off half-way."""
+        return await run_to_completion(super().execute(*args, **kwargs))
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`AsyncSession.scalar`, never cut off half-way."""
+        return await run_to_completion(super().scalar(*args, **kwargs))
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`AsyncSession.scalars`, never cut off half-way."""
+        return await run_to_completion(super().scalars(*args, **kwargs))
+
+    async def connection(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`AsyncSession.connection` (SQLite: ``BEGIN``), never cut off half-way."""
+        return await run_to_completion(super().connection(*args, **kwargs))
+
+    async def commit(self) -> None:
+        """As :meth:`AsyncSession.commit`, never cut off half-way."""
+        await run_to_completion(super().commit())
+
+    async def rollback(self) -> None:
+        """As :meth:`AsyncSession.rollback`, never cut off half-way."""
+        await run_to_completion(super().rollback())
+
+    async def close(self) -> None:
+        """As :meth:`AsyncSession.close`, never cut off half-way."""
+        await run_to_completion(super().close())
 
 
 class Database:
@@ -44,7 +105,7 @@ class Database:
         self._backup_before_upgrade = backup_before_upgrade
         self._echo = echo
         self._engine: AsyncEngine | None = None
-        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._sessions: async_sessionmaker[CompletingSession] | None = None
         # An in-memory SQLite database is one shared connection: transactions must take turns.
         memory = dialects.is_sqlite(url) and dialects.sqlite_file(url) is None
         self._turns: asyncio.Lock | None = asyncio.Lock() if memory else None
@@ -84,7 +145,9 @@ class Database:
         if dialects.is_sqlite(self._url):
             dialects.install_sqlite_hooks(engine.sync_engine, busy_timeout_ms=self._busy_timeout_ms)
         self._engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._sessions = async_sessionmaker(
+            engine, class_=CompletingSession, expire_on_commit=False, autoflush=False
+        )
         if migrate:
             try:
                 await self.migrate()
