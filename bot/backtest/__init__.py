@@ -1,13 +1,21 @@
 """Season backtest: the bot's planner against simple strategies and the perfect-foresight optimum.
 
 ``run_backtest(options)`` simulates a Tempo season at 30-min resolution; ``format_report`` and
-``render_chart`` present it. See ``docs/backtest.md``. SciPy (extra ``backtest``) is needed for the
-optimum only; matplotlib for the chart only.
+``render_chart`` present it. ``bot.backtest.household`` runs the same comparison on the
+household's own stored history (the chat's "compare strategies"). See ``docs/backtest.md``.
+SciPy (extra ``backtest``) is needed for the optimum only; matplotlib for the chart only.
 """
 
 from __future__ import annotations
 
-from bot.backtest.data import BacktestError, SeasonData, build_season, load_profile
+from bot.backtest.data import (
+    BacktestError,
+    HistorySource,
+    SeasonData,
+    build_season,
+    lay_grid,
+    load_profile,
+)
 from bot.backtest.optimum import OptimumUnavailableError, solve_optimum
 from bot.backtest.physics import Bank, BankSpec
 from bot.backtest.report import format_report
@@ -15,6 +23,7 @@ from bot.backtest.runner import (
     BacktestOptions,
     BacktestReport,
     StrategyResult,
+    compare,
     load_season,
     run_backtest,
     run_trace,
@@ -35,13 +44,16 @@ __all__ = [
     "BacktestReport",
     "Bank",
     "BankSpec",
+    "HistorySource",
     "OptimumUnavailableError",
     "PlannerPolicy",
     "SeasonData",
     "StrategyKey",
     "StrategyResult",
     "build_season",
+    "compare",
     "format_report",
+    "lay_grid",
     "load_profile",
     "load_season",
     "render_chart",

@@ -26,6 +26,10 @@ _TITLES = {
         "Tempo backtest {season}",
     ),
 }
+_HISTORY_TITLES = {
+    "fr": ("Économie sur la période (€)", "Vos données : {first} → {last}", "%d/%m/%Y"),
+    "en": ("Savings over the period (€)", "Your data: {first} → {last}", "%Y-%m-%d"),
+}
 
 
 def render_chart(report: BacktestReport, lang: Lang = "fr") -> bytes:
@@ -33,6 +37,12 @@ def render_chart(report: BacktestReport, lang: Lang = "fr") -> bytes:
     figure = new_figure(1400, 700)
     line_ax, bar_ax = figure.subplots(1, 2, width_ratios=(2.2, 1))
     line_title, bar_title, title = _TITLES[lang]
+    title = title.format(season=report.season.label)
+    if report.history is not None:
+        bar_title, history_title, day_format = _HISTORY_TITLES[lang]
+        title = history_title.format(
+            first=report.first_day.strftime(day_format), last=report.last_day.strftime(day_format)
+        )
     rows = [row for row in report.results if row.key is not StrategyKey.NO_BATTERY]
     for row in rows:
         line_ax.plot(
@@ -54,5 +64,5 @@ def render_chart(report: BacktestReport, lang: Lang = "fr") -> bytes:
     bar_ax.invert_yaxis()
     bar_ax.set_title(bar_title)
     bar_ax.set_xlim(0, max([*values, 1.0]) * 1.25)
-    figure.suptitle(title.format(season=report.season.label), fontweight="bold")
+    figure.suptitle(title, fontweight="bold")
     return to_png(figure)

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from bot.tempo.calendar import PARIS, iter_tariff_periods, tempo_day_bounds
+from bot.tempo.calendar import PARIS, tempo_day_bounds
 from bot.tempo.model import TariffPeriod, TempoColor
-from bot.tempo.prices import PriceTable, TempoPrices
+from bot.tempo.prices import PriceTable, TempoPrices, priced_slices
 from bot.tempo.seasons import Season
 
 STEP = timedelta(minutes=30)
@@ -26,7 +26,12 @@ LoadKey = tuple[int, int, int, int, int]
 
 
 class BacktestError(Exception):
-    """The backtest cannot run as asked; the message is one sentence for the user."""
+    """The backtest cannot run as asked; the message is one sentence for the user.
+
+    ``code`` names the reason for callers that word it themselves (the chat translates it).
+    """
+
+    code: str = "error"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +97,18 @@ def fixed_prices(table: PriceTable, effective: date | None) -> tuple[TempoPrices
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HistorySource:
+    """Where a run on the household's own stored history took its data (absent: shipped data)."""
+
+    batteries: int
+    """Batteries whose stored samples made the house load."""
+    metered_pct: float
+    """Share of the simulated half-hours that had a meter reading (the rest take the mean)."""
+    price_dates: tuple[date, ...]
+    """Effective dates of the price rows in force over the window, oldest first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SeasonData:
     """Everything the strategies may see, on one 30-min grid.
 
@@ -116,6 +133,8 @@ class SeasonData:
     first_day: date
     last_day: date
     tz: ZoneInfo
+    history: HistorySource | None = None
+    """Set when the data is the household's own stored history."""
 
     def instant(self, index: int) -> datetime:
         """Return the start of step ``index``."""
@@ -142,6 +161,62 @@ def _grid_load(
     return values
 
 
+def lay_grid(
+    season: Season,
+    *,
+    first: date,
+    last: date,
+    colors: Mapping[date, TempoColor],
+    table: PriceTable,
+    price_row: TempoPrices,
+    load_w: FloatArray,
+    warmup: int,
+    annual_kwh: float,
+    tz: ZoneInfo = PARIS,
+    history: HistorySource | None = None,
+) -> SeasonData:
+    """Lay Tempo days ``first`` → ``last`` on a 30-min grid around a ready load array.
+
+    ``load_w`` holds ``warmup`` steps before 06:00 on ``first``, then every simulated step. Each
+    step is priced with its Tempo day's colour and the row of ``table`` in force on its local
+    date (rows change at local midnight, a step boundary). ``price_row`` is the row the report
+    shows and the end-of-period credit uses.
+    """
+    start = tempo_day_bounds(first, tz)[0]
+    end = tempo_day_bounds(last, tz)[1]
+    steps = round((end - start) / STEP)
+    if len(load_w) != warmup + steps:
+        raise ValueError(f"load has {len(load_w)} steps, expected {warmup} + {steps}")
+    price = np.empty(steps)
+    offpeak = np.zeros(steps, dtype=bool)
+    tempo_days: list[date] = [first] * steps
+    for piece in priced_slices(start, end, colors, table, tz):
+        if piece.price_eur_per_kwh is None:
+            raise BacktestError(f"no Tempo colour or price for {piece.tempo_day}")
+        lo, hi = round((piece.start - start) / STEP), round((piece.end - start) / STEP)
+        price[lo:hi] = piece.price_eur_per_kwh
+        offpeak[lo:hi] = piece.period is TariffPeriod.HC
+        tempo_days[lo:hi] = [piece.tempo_day] * (hi - lo)
+    return SeasonData(
+        season=season,
+        start=start.astimezone(UTC),
+        steps=steps,
+        warmup=warmup,
+        load_w=load_w,
+        price=price,
+        offpeak=offpeak,
+        tempo_day=tuple(tempo_days),
+        colors=dict(colors),
+        prices=table,
+        price_row=price_row,
+        annual_kwh=annual_kwh,
+        first_day=first,
+        last_day=last,
+        tz=tz,
+        history=history,
+    )
+
+
 def build_season(
     season: Season,
     *,
@@ -156,7 +231,8 @@ def build_season(
 ) -> SeasonData:
     """Lay ``season`` on a 30-min grid (06:00 on 1 Sep → the last day with a known colour).
 
-    ``first_day`` and ``days`` narrow the simulated window to part of the season.
+    The load comes from ``profile`` and every step is priced with ONE row of ``table`` (see
+    :func:`fixed_prices`). ``first_day`` and ``days`` narrow the window to part of the season.
     """
     first = season.first_day if first_day is None else first_day
     if not season.contains(first) or first not in colors:
@@ -172,29 +248,15 @@ def build_season(
     scale = 1.0 if annual_kwh is None else annual_kwh / profile.annual_kwh
     load = _grid_load(profile, start - STEP * warmup, warmup + steps, scale, tz)
     row, fixed = fixed_prices(table, price_date)
-    price = np.empty(steps)
-    offpeak = np.zeros(steps, dtype=bool)
-    tempo_days: list[date] = [first] * steps
-    for piece in iter_tariff_periods(start, end, tz):
-        lo, hi = round((piece.start - start) / STEP), round((piece.end - start) / STEP)
-        color = colors[piece.tempo_day]
-        price[lo:hi] = row.price_eur_per_kwh(color, piece.period)
-        offpeak[lo:hi] = piece.period is TariffPeriod.HC
-        tempo_days[lo:hi] = [piece.tempo_day] * (hi - lo)
-    return SeasonData(
-        season=season,
-        start=start.astimezone(UTC),
-        steps=steps,
-        warmup=warmup,
-        load_w=load,
-        price=price,
-        offpeak=offpeak,
-        tempo_day=tuple(tempo_days),
-        colors=dict(colors),
-        prices=fixed,
+    return lay_grid(
+        season,
+        first=first,
+        last=last,
+        colors=colors,
+        table=fixed,
         price_row=row,
+        load_w=load,
+        warmup=warmup,
         annual_kwh=profile.annual_kwh * scale,
-        first_day=first,
-        last_day=last,
         tz=tz,
     )

@@ -29,6 +29,8 @@ from .physics import BankSpec
 class OptimumUnavailableError(BacktestError):
     """SciPy is not installed, so the LP optimum cannot be computed."""
 
+    code = "scipy_missing"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OptimumResult:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Literal
 
+from .data import HistorySource
 from .runner import BacktestReport, StrategyResult
 from .strategies import StrategyKey
 
@@ -25,6 +27,29 @@ STRATEGY_NAMES: dict[Lang, dict[StrategyKey, str]] = {
         StrategyKey.PLANNER: "the bot's planner",
         StrategyKey.OPTIMUM: "optimum (perfect foresight)",
     },
+}
+
+SHORT_NAMES: dict[Lang, dict[StrategyKey, str]] = {
+    "fr": {
+        StrategyKey.NO_BATTERY: "sans batterie",
+        StrategyKey.NIGHTLY: "chaque nuit",
+        StrategyKey.RED_ONLY: "jours rouges",
+        StrategyKey.PLANNER: "planificateur",
+        StrategyKey.OPTIMUM: "optimum",
+    },
+    "en": {
+        StrategyKey.NO_BATTERY: "no battery",
+        StrategyKey.NIGHTLY: "every night",
+        StrategyKey.RED_ONLY: "red days",
+        StrategyKey.PLANNER: "planner",
+        StrategyKey.OPTIMUM: "optimum",
+    },
+}
+"""Names that fit a phone-wide table (:func:`compact_table`)."""
+
+_COMPACT_HEADERS: dict[Lang, tuple[str, ...]] = {
+    "fr": ("stratégie", "éco. €", "% opt.", "kWh"),
+    "en": ("strategy", "saved €", "% opt.", "kWh"),
 }
 
 _HEADERS: dict[Lang, tuple[str, ...]] = {
@@ -56,6 +81,11 @@ _TEXTS: dict[Lang, dict[str, str]] = {
         "note_cut": "Bridages : demi-heures où la charge a dû être réduite pour rester sous "
         "l'abonnement (sans cela le disjoncteur aurait sauté).",
         "missing": "Optimum non calculé : {why}",
+        "title_history": "Backtest Tempo — votre historique ({first} → {last}, {days} jours)",
+        "history": "Votre historique : du {first} au {last} ({days} jours), {kwh} kWh consommés, "
+        "prix en vigueur chaque jour ({rows}), abonnement {kva} kVA",
+        "rows": "grille du {dates}",
+        "rows_and": " puis du ",
     },
     "en": {
         "title": "Tempo backtest — season {season} ({first} → {last}, {days} days)",
@@ -72,6 +102,11 @@ _TEXTS: dict[Lang, dict[str, str]] = {
         "note_cut": "Cut steps: half-hours where charging had to be reduced to stay under the "
         "contract power (otherwise the breaker would have tripped).",
         "missing": "Optimum not computed: {why}",
+        "title_history": "Tempo backtest — your history ({first} → {last}, {days} days)",
+        "history": "Your history: {first} to {last} ({days} days), {kwh} kWh consumed, the "
+        "prices in force each day ({rows}), contract {kva} kVA",
+        "rows": "grid of {dates}",
+        "rows_and": " then of ",
     },
 }
 
@@ -108,30 +143,47 @@ def _row(result: StrategyResult, lang: Lang) -> list[str]:
     ]
 
 
-def format_report(report: BacktestReport, lang: Lang = "fr") -> str:
-    """Return the report as plain text: context lines, the table, and notes."""
+def _date(day: date, lang: Lang) -> str:
+    return day.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+
+
+def _bank_line(report: BacktestReport, lang: Lang) -> str:
+    bank = report.options.bank
+    return _TEXTS[lang]["bank"].format(
+        count=bank.count,
+        cap=_number(bank.capacity_wh / 1000, lang),
+        power=_number(bank.max_charge_w / 1000, lang, 1),
+        floor=_number(bank.min_soc_pct, lang, 0),
+        eta_c=_number(bank.charge_efficiency * 100, lang, 0),
+        eta_d=_number(bank.discharge_efficiency * 100, lang, 0),
+        wear=_number(report.options.wear_eur_kwh, lang, 3),
+    )
+
+
+def _history_line(report: BacktestReport, history: HistorySource, lang: Lang) -> str:
     texts = _TEXTS[lang]
-    options, bank, row = report.options, report.options.bank, report.price_row
-    date_format = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
-    lines = [
-        texts["title"].format(
-            season=report.season.label,
-            days=len(report.days),
-            first=report.first_day.strftime(date_format),
-            last=report.last_day.strftime(date_format),
-        ),
+    dates = texts["rows_and"].join(_date(day, lang) for day in history.price_dates)
+    return texts["history"].format(
+        first=_date(report.first_day, lang),
+        last=_date(report.last_day, lang),
+        days=len(report.days),
+        kwh=_number(report.consumed_kwh, lang, 0),
+        rows=texts["rows"].format(dates=dates),
+        kva=_number(report.options.contract_kva, lang, 1),
+    )
+
+
+def summary_lines(report: BacktestReport, lang: Lang = "fr") -> list[str]:
+    """Return what was simulated: the data (shipped or the household's) and the bank."""
+    texts = _TEXTS[lang]
+    options, row = report.options, report.price_row
+    if report.history is not None:
+        return [_history_line(report, report.history, lang), _bank_line(report, lang)]
+    return [
         texts["house"].format(
             kwh=_number(report.annual_kwh, lang, 0), kva=_number(options.contract_kva, lang, 1)
         ),
-        texts["bank"].format(
-            count=bank.count,
-            cap=_number(bank.capacity_wh / 1000, lang),
-            power=_number(bank.max_charge_w / 1000, lang, 1),
-            floor=_number(bank.min_soc_pct, lang, 0),
-            eta_c=_number(bank.charge_efficiency * 100, lang, 0),
-            eta_d=_number(bank.discharge_efficiency * 100, lang, 0),
-            wear=_number(options.wear_eur_kwh, lang, 3),
-        ),
+        _bank_line(report, lang),
         texts["prices"].format(
             date=row.effective_from.isoformat(),
             single=texts["single"] if row.single_source else "",
@@ -139,6 +191,38 @@ def format_report(report: BacktestReport, lang: Lang = "fr") -> str:
             bhc=_number(row.blue_hc_eur_per_kwh, lang, 4),
             rhp=_number(row.red_hp_eur_per_kwh, lang, 4),
         ),
+    ]
+
+
+def compact_table(report: BacktestReport, lang: Lang = "fr") -> str:
+    """Return a phone-wide table: strategy, savings, share of the optimum, kWh cycled."""
+    rows = []
+    for result in report.results:
+        share = result.share_of_optimum_pct
+        no_share = share is None or result.key is StrategyKey.NO_BATTERY
+        rows.append(
+            [
+                SHORT_NAMES[lang][result.key],
+                _number(result.saved_eur, lang),
+                "—" if no_share or share is None else _number(share, lang, 0),
+                _number(result.cycled_kwh, lang, 0),
+            ]
+        )
+    return _table(_COMPACT_HEADERS[lang], rows)
+
+
+def format_report(report: BacktestReport, lang: Lang = "fr") -> str:
+    """Return the report as plain text: context lines, the table, and notes."""
+    texts = _TEXTS[lang]
+    title = "title" if report.history is None else "title_history"
+    lines = [
+        texts[title].format(
+            season=report.season.label,
+            days=len(report.days),
+            first=_date(report.first_day, lang),
+            last=_date(report.last_day, lang),
+        ),
+        *summary_lines(report, lang),
         "",
         _table(_HEADERS[lang], [_row(result, lang) for result in report.results]),
         "",

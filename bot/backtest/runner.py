@@ -20,7 +20,15 @@ from bot.tempo.model import TariffPeriod, TempoColor
 from bot.tempo.prices import TempoPrices, load_price_table
 from bot.tempo.seasons import Season
 
-from .data import STEP_H, BacktestError, FloatArray, SeasonData, build_season, load_profile
+from .data import (
+    STEP_H,
+    BacktestError,
+    FloatArray,
+    HistorySource,
+    SeasonData,
+    build_season,
+    load_profile,
+)
 from .optimum import solve_optimum
 from .physics import Bank, BankSpec
 from .strategies import (
@@ -106,6 +114,12 @@ class BacktestReport:
     results: tuple[StrategyResult, ...]
     optimum_missing: str | None = None
     """Why the optimum row is absent (SciPy missing), if it is."""
+    optimum_missing_code: str | None = None
+    """The :attr:`BacktestError.code` of that reason (``scipy_missing`` …)."""
+    consumed_kwh: float = 0.0
+    """House consumption over the simulated days."""
+    history: HistorySource | None = None
+    """Set when the run used the household's own stored history."""
 
     def result(self, key: StrategyKey) -> StrategyResult | None:
         """Return the row of ``key`` if it was run."""
@@ -220,7 +234,11 @@ def load_season(options: BacktestOptions) -> SeasonData:
 
 def run_backtest(options: BacktestOptions) -> BacktestReport:
     """Run the chosen strategies over the season and compare them (see ``docs/backtest.md``)."""
-    data = load_season(options)
+    return compare(load_season(options), options)
+
+
+def compare(data: SeasonData, options: BacktestOptions) -> BacktestReport:
+    """Run the chosen strategies over ready grid data (``options.season`` and files unused)."""
     days = tuple(sorted(set(data.tempo_day)))
     wear = options.wear_eur_kwh
     terminal = terminal_value_eur_kwh(data, options.bank)
@@ -232,6 +250,7 @@ def run_backtest(options: BacktestOptions) -> BacktestReport:
     ]
     traces: dict[StrategyKey, tuple[Trace, float]] = {}
     missing: str | None = None
+    missing_code: str | None = None
     for key in keys:
         started = time.perf_counter()
         try:
@@ -239,7 +258,7 @@ def run_backtest(options: BacktestOptions) -> BacktestReport:
         except BacktestError as err:
             if key is not StrategyKey.OPTIMUM:
                 raise
-            missing = str(err)
+            missing, missing_code = str(err), err.code
             continue
         traces[key] = (trace, time.perf_counter() - started)
     saved_by_key: dict[StrategyKey, float] = {}
@@ -281,4 +300,7 @@ def run_backtest(options: BacktestOptions) -> BacktestReport:
         price_row=data.price_row,
         results=results,
         optimum_missing=missing,
+        optimum_missing_code=missing_code,
+        consumed_kwh=float(data.season_load().sum() * STEP_H / 1000.0),
+        history=data.history,
     )

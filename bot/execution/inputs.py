@@ -24,6 +24,7 @@ from bot.planning.model import (
 )
 from bot.planning.slots import build_tariff_slots
 from bot.services import Services
+from bot.settings import Settings
 from bot.storage.models import SampleBucket
 from bot.storage.models import ScheduleRule as StoredRule
 from bot.tempo import Season, tempo_day_at
@@ -115,6 +116,16 @@ def house_load_history(
     return [fill if v is None else v for v in values]
 
 
+def strategy_settings(settings: Settings) -> StrategySettings:
+    """The planner's strategy knobs from the effective settings (the bot and the backtest)."""
+    return StrategySettings(
+        target_soc_pct=settings.precharge_target_soc_pct,
+        treat_white_as_red=settings.treat_white_as_red,
+        precharge_when_unknown=settings.precharge_when_unknown,
+        wear_cost_eur_kwh=settings.wear_cost_eur_kwh,
+    )
+
+
 class LoadForecasts:
     """The house-load forecast, read from a week of history once per half-hour.
 
@@ -183,12 +194,7 @@ async def build_inputs(
         contract_power_va=settings.contract_power_kva * 1000,
         rules=rules,
         overrides=tuple(o.to_planner() for o in overrides),
-        strategy=StrategySettings(
-            target_soc_pct=settings.precharge_target_soc_pct,
-            treat_white_as_red=settings.treat_white_as_red,
-            precharge_when_unknown=settings.precharge_when_unknown,
-            wear_cost_eur_kwh=settings.wear_cost_eur_kwh,
-        ),
+        strategy=strategy_settings(settings),
         horizon=HORIZON,
         tz=tz,
     )

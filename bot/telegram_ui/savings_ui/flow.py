@@ -2,6 +2,7 @@
 turns the daily summary on or off and picks its hour.
 
 Buttons: ``v1|sv|m`` (overview), ``v1|sv|c|30`` / ``v1|sv|c|s`` (chart of 30 days / the season),
+``v1|sv|bt`` (compare the strategies on the household's history: read-only, anyone),
 ``v1|sv|d`` (daily summary menu), ``v1|sv|on`` / ``v1|sv|off``, ``v1|sv|h|<0-23>`` (hour).
 The last four are admin-only. Anything else only gets "this button is no longer valid".
 """
@@ -9,11 +10,15 @@ The last four are admin-only. Anything else only gets "this button is no longer 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import weakref
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 
+from bot.backtest import household, render_chart
+from bot.backtest.data import BacktestError
 from bot.savings import DaySavings, SavingsService
 from bot.savings.daily import DailySettings, load_daily, save_daily
 from bot.telegram_ui import format as fmt
@@ -24,18 +29,26 @@ from bot.telegram_ui.context import Context, services, user_lang
 from bot.telegram_ui.handlers import edit, reply
 from bot.telegram_ui.i18n import Lang, t
 from bot.telegram_ui.savings_ui.view import (
+    backtest_caption,
+    backtest_error_text,
     chart_days,
     hour_text,
     overview,
+    render_backtest,
     render_overview,
 )
 from bot.tempo.calendar import tempo_day_at
 from bot.tempo.seasons import Season
 
+_log = logging.getLogger(__name__)
+
 CODE = "sv"
 CHARTS = {"30": False, "s": True}  # button argument → whole season?
 _HOUR = re.compile(r"^(1?[0-9]|2[0-3])$")
 HOURS_PER_ROW = 6
+# Applications with a strategy comparison running (one at a time per bot: it is CPU-heavy).
+# Keyed weakly by the Application because BotData has no slot for it.
+_BACKTESTS: weakref.WeakSet[object] = weakref.WeakSet()
 
 
 def _savings(context: Context) -> SavingsService:
@@ -58,8 +71,9 @@ def overview_markup(lang: Lang, *, admin: bool) -> InlineKeyboardMarkup:
         keyboards.button(t(lang, "savings.button.chart_30"), encode_feature(CODE, "c", "30")),
         keyboards.button(t(lang, "savings.button.chart_season"), encode_feature(CODE, "c", "s")),
     ]
+    compare = [keyboards.button(t(lang, "savings.button.backtest"), encode_feature(CODE, "bt"))]
     daily = [keyboards.button(t(lang, "savings.button.daily"), encode_feature(CODE, "d"))]
-    return keyboards.rows(charts, daily if admin else [])
+    return keyboards.rows(charts, compare, daily if admin else [])
 
 
 async def _overview_text(context: Context, days: list[DaySavings], lang: Lang) -> str:
@@ -93,6 +107,8 @@ async def on_button(update: Update, context: Context, args: tuple[str, ...]) -> 
         await query.answer()
         days = await _days(context)
         await send_chart(update, context, days, lang, season=CHARTS[args[1]])
+    elif args == ("bt",):
+        await compare_strategies(update, context, lang)
     elif args in {("d",), ("on",), ("off",)} or (
         len(args) == 2 and args[0] == "h" and _HOUR.match(args[1])
     ):
@@ -188,6 +204,42 @@ async def send_chart(
         ]
     )
     await context.bot.send_photo(chat.id, photo=png, caption=caption, reply_markup=markup)
+
+
+async def compare_strategies(update: Update, context: Context, lang: Lang) -> None:
+    """Run the backtest on the household's history: "⏳" edited into the table, then the chart."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    app = context.application
+    if app in _BACKTESTS:
+        await query.answer(t(lang, "savings.backtest.busy"))
+        return
+    _BACKTESTS.add(app)
+    try:
+        await query.answer()
+        waiting = await reply(update, context, t(lang, "savings.backtest.running"))
+        try:
+            report = await household.household_backtest(services(context))
+        except BacktestError as err:
+            _log.info("strategy comparison not possible: %s", err)
+            await waiting.edit_text(backtest_error_text(err, lang))
+            return
+        except Exception:
+            await waiting.edit_text(t(lang, "savings.backtest.failed"))
+            raise
+        await waiting.edit_text(render_backtest(report, lang))
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+        png = await asyncio.to_thread(render_chart, report, lang)
+        markup = keyboards.rows(
+            [keyboards.button(t(lang, "savings.button.overview"), encode_feature(CODE, "m"))]
+        )
+        await context.bot.send_photo(
+            chat.id, photo=png, caption=backtest_caption(report, lang), reply_markup=markup
+        )
+    finally:
+        _BACKTESTS.discard(app)
 
 
 async def _show(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup) -> None:

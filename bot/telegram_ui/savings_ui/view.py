@@ -1,4 +1,4 @@
-"""What /economies shows, as pure functions of accounted days (no I/O)."""
+"""What /economies shows, as pure functions of accounted days and reports (no I/O)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from bot.backtest.data import BacktestError
+from bot.backtest.household import HistoryTooShortError
+from bot.backtest.report import SHORT_NAMES, compact_table, summary_lines
+from bot.backtest.runner import BacktestReport
+from bot.backtest.strategies import StrategyKey
 from bot.savings.accounting import DaySavings, PeriodSavings, summarize
 from bot.savings.daily import DailySettings
 from bot.telegram_ui import format as fmt
@@ -87,3 +92,53 @@ def chart_days(days: Sequence[DaySavings], today: date, *, season: bool) -> list
     """The days a chart shows: the last 30, or the season so far (from the first data)."""
     first = Season.of(today).first_day if season else today - timedelta(days=CHART_DAYS - 1)
     return [d for d in days if first <= d.day <= today]
+
+
+def render_backtest(report: BacktestReport, lang: Lang) -> str:
+    """The strategy comparison on the household's history (Telegram HTML, phone-wide table)."""
+    lines = [t(lang, "savings.backtest.title")]
+    lines += [fmt.escape(line) for line in summary_lines(report, lang)]
+    reference = report.result(StrategyKey.NO_BATTERY)
+    if reference is not None:
+        cost = fmt.euros(reference.total_cost_eur, lang)
+        lines.append(t(lang, "savings.backtest.reference", cost=cost))
+    lines.append(f"<pre>{fmt.escape(compact_table(report, lang))}</pre>")
+    lines.append(t(lang, "savings.backtest.note"))
+    cut = [
+        t(
+            lang,
+            "savings.backtest.cut_item",
+            name=fmt.escape(SHORT_NAMES[lang][row.key]),
+            count=row.clipped_steps,
+        )
+        for row in report.results
+        if row.clipped_steps
+    ]
+    if cut:
+        lines.append(t(lang, "savings.backtest.cut", items=", ".join(cut)))
+    if report.optimum_missing_code is not None:
+        code = "scipy_missing" if report.optimum_missing_code == "scipy_missing" else "error"
+        lines.append(t(lang, f"savings.backtest.no_optimum.{code}"))
+    return "\n".join(lines)
+
+
+def backtest_error_text(err: BacktestError, lang: Lang) -> str:
+    """One clear sentence for a comparison that could not run (never a traceback)."""
+    if isinstance(err, HistoryTooShortError):
+        return t(
+            lang,
+            f"savings.backtest.error.{err.code}",
+            needed=err.needed_days,
+            found=err.found_days,
+        )
+    return t(lang, "savings.backtest.error.error")
+
+
+def backtest_caption(report: BacktestReport, lang: Lang) -> str:
+    """The chart's caption."""
+    return t(
+        lang,
+        "savings.backtest.caption",
+        first=short_day(report.first_day, lang),
+        last=short_day(report.last_day, lang),
+    )
