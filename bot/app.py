@@ -14,9 +14,10 @@ import signal
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.execution.executor import start_executor
-from bot.savings.daily import daily_summary_loop
+from bot.savings.daily import daily_summary_step
+from bot.scheduling import JobQueueScheduler
 from bot.services import ServiceError, Services, open_services
 from bot.settings import Settings
 from bot.telegram_ui.application import build_application, prepare
@@ -52,18 +53,24 @@ class BotRuntime:
 
     async def start(self) -> None:
         """Open the services, connect to Telegram and start long polling."""
+        clock = self._clock or SystemClock()
+        # On the real clock the Telegram JobQueue runs the recurring jobs; a virtual clock (tests,
+        # demos) needs them to sleep on that clock instead.
+        queued = JobQueueScheduler(clock) if isinstance(clock, SystemClock) else None
         try:
             self.services = await open_services(
-                self.settings, clock=self._clock, simulate=self._simulate
+                self.settings, clock=clock, simulate=self._simulate, scheduler=queued
             )
         except ServiceError as err:
             raise AppError(str(err)) from err
         if self.services.settings.automation:
             start_executor(self.services)
         services = self.services
-        services.spawn("savings-daily", lambda: daily_summary_loop(services))
+        services.every("savings-daily", lambda: daily_summary_step(services))
         try:
             self.application = build_application(self.settings, self.services)
+            if queued is not None:
+                _attach_jobs(self.application, queued)
             await self._initialize(self.application)
             await prepare(self.application)
             await self.application.start()
@@ -118,6 +125,15 @@ class BotRuntime:
         services, self.services = self.services, None
         if services is not None:
             await services.close()
+
+
+def _attach_jobs(app: App, scheduler: JobQueueScheduler) -> None:
+    if app.job_queue is None:
+        raise AppError(
+            "python-telegram-bot est installé sans son extra job-queue : "
+            "réinstallez avec « pip install 'python-telegram-bot[job-queue]' »."
+        )
+    scheduler.attach(app.job_queue)
 
 
 async def run_bot(settings: Settings, *, simulate: int = 0, clock: Clock | None = None) -> None:

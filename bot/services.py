@@ -7,10 +7,7 @@ the configured ones — anyone can try the product without hardware.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -36,6 +33,7 @@ from bot.monitor.registry import database_registrar
 from bot.monitor.rules import AlertRules, Thresholds
 from bot.monitor.snapshot import BatterySnapshot
 from bot.preferences import Preferences
+from bot.scheduling import ClockScheduler, RecurringJob, Scheduler, Step
 from bot.settings import BatteryConfig, Settings
 from bot.storage import Database, Storage
 from bot.tempo import (
@@ -76,11 +74,12 @@ class Services:
     http: httpx.AsyncClient
     preferences: Preferences
     batteries: BatteryManager
+    scheduler: Scheduler
     simulator: Simulator | None = None
     executor: PlanExecutor | None = None
     discovery_broadcast: list[str] = field(default_factory=list)
     availability: dict[str, object] = field(default_factory=dict)
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    jobs: dict[str, RecurringJob] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -92,19 +91,15 @@ class Services:
         if self.executor is not None:
             self.executor.request_replan()
 
-    def spawn(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
-        """Run a background loop owned by the services (cancelled on close)."""
-        self._tasks.append(asyncio.create_task(_guarded(name, factory), name=name))
+    def every(self, name: str, step: Step, *, first: datetime | None = None) -> RecurringJob:
+        """Run ``step`` now (or at ``first``), then whenever it asks (stopped on close)."""
+        job = self.scheduler.start(name, step, first=first)
+        self.jobs[name] = job
+        return job
 
     async def close(self) -> None:
         """Stop everything, newest first; never raises."""
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        closers = [self.fleet.stop, self.transport.close, self.http.aclose]
+        closers = [self.scheduler.stop, self.fleet.stop, self.transport.close, self.http.aclose]
         if self.simulator is not None:
             closers.append(self.simulator.stop)
         closers.append(self.db.close)
@@ -113,15 +108,6 @@ class Services:
                 await closer()
             except Exception:
                 _log.exception("error while stopping %s", getattr(closer, "__qualname__", closer))
-
-
-async def _guarded(name: str, factory: Callable[[], Awaitable[None]]) -> None:
-    try:
-        await factory()
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        _log.exception("background task %s stopped on an error", name)
 
 
 async def _targets(
@@ -164,11 +150,13 @@ async def open_services(
     clock: Clock | None = None,
     simulate: int = 0,
     simulated_apply_delay_s: tuple[float, float] = (2.0, 8.0),
+    scheduler: Scheduler | None = None,
 ) -> Services:
     """Build and start every service (the fleet starts polling at once).
 
     ``simulated_apply_delay_s`` is how long a simulated unit takes to show a mode change
-    (real units: 5–30 s; the default keeps demos snappy).
+    (real units: 5–30 s; the default keeps demos snappy). ``scheduler`` drives the recurring
+    jobs (default: tasks on ``clock``; the bot passes the Telegram JobQueue's in production).
     """
     clock = clock or SystemClock()
     db = Database(settings.resolved_database_url, clock=clock)
@@ -228,7 +216,7 @@ async def open_services(
     tempo = TempoService(
         sources=tempo_sources(settings, http), store=storage.tempo_days, tz=settings.tz
     )
-    scheduler = TempoFetchScheduler(
+    tempo_fetch = TempoFetchScheduler(
         service=tempo,
         alerts=storage.alerts,
         clock=clock,
@@ -249,13 +237,14 @@ async def open_services(
         fleet=fleet,
         control=ControlService(fleet=fleet, journal=storage.commands, clock=clock),
         tempo=tempo,
-        tempo_scheduler=scheduler,
+        tempo_scheduler=tempo_fetch,
         prices=prices,
         http=http,
         preferences=preferences,
         batteries=BatteryManager(
             fleet=fleet, repo=storage.batteries, store=storage.settings, transport=transport
         ),
+        scheduler=scheduler or ClockScheduler(clock),
         simulator=simulator,
         discovery_broadcast=(
             [SIMULATED_BROADCAST]
@@ -266,8 +255,12 @@ async def open_services(
     preferences.add_listener(lambda name, _value: _apply_preference(services, name))
     fleet.add_listener(lambda snap: _availability_changed(services, snap))
     await fleet.start()
-    services.spawn("tempo-fetch", lambda: _tempo_loop(services))
-    services.spawn("housekeeping", lambda: _housekeeping_loop(services))
+    services.every("tempo-fetch", lambda: _tempo_step(services))
+    services.every(
+        "housekeeping",
+        lambda: _housekeeping_step(services),
+        first=clock.now() + HOUSEKEEPING_EVERY,
+    )
     return services
 
 
@@ -314,26 +307,18 @@ def _apply_preference(services: Services, name: str) -> None:
     services.request_replan()
 
 
-async def _tempo_loop(services: Services) -> None:
-    clock = services.clock
-    while True:
-        try:
-            next_run: datetime = await services.tempo_scheduler.run()
-            services.request_replan()
-        except Exception:
-            _log.exception("Tempo fetch failed; retrying in 10 minutes")
-            next_run = clock.now() + timedelta(minutes=10)
-        await clock.sleep(max(1.0, (next_run - clock.now()).total_seconds()))
+async def _tempo_step(services: Services) -> datetime:
+    """Fetch what the Tempo schedule wants now; the plan looks again at what was learnt."""
+    next_run = await services.tempo_scheduler.run()
+    services.request_replan()
+    return next_run
 
 
-async def _housekeeping_loop(services: Services) -> None:
+async def _housekeeping_step(services: Services) -> datetime:
+    """Roll up and prune, every ``HOUSEKEEPING_EVERY``."""
     clock = services.clock
-    while True:
-        await clock.sleep(HOUSEKEEPING_EVERY.total_seconds())
-        try:
-            result = await services.storage.housekeeping(
-                clock.now(), retention_days=services.settings.retention_days
-            )
-            _log.debug("housekeeping: %s", result)
-        except Exception:
-            _log.exception("housekeeping failed; will retry")
+    result = await services.storage.housekeeping(
+        clock.now(), retention_days=services.settings.retention_days
+    )
+    _log.debug("housekeeping: %s", result)
+    return clock.now() + HOUSEKEEPING_EVERY

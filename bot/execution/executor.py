@@ -14,7 +14,6 @@ while the bot lives; if it dies, every battery leaves the forced state within th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,6 +35,7 @@ from bot.marstek import Mode
 from bot.planning import planner
 from bot.planning.model import ActionKind, Plan, ReasonCode
 from bot.planning.queries import action_at, transitions
+from bot.scheduling import RecurringJob
 from bot.services import Services
 from bot.storage.models import CommandResult
 from bot.tempo import TariffPeriod, hc_window, period_at, tempo_day_at
@@ -67,7 +67,8 @@ class PlanExecutor:
         self.overrides = OverrideStore(services.storage.settings)
         self.plan: Plan | None = None
         self.stats = ExecutorStats()
-        self._wake = asyncio.Event()
+        self._job: RecurringJob | None = None
+        self._first_deadline: datetime | None = None
         self._refusals: dict[str, int] = {}
         self._lock = asyncio.Lock()
         self._pending_transitions: dict[str, datetime] = {}
@@ -77,40 +78,35 @@ class PlanExecutor:
 
     def request_replan(self) -> None:
         """Re-plan and re-check as soon as possible (a rule, an override or a colour changed)."""
-        self._wake.set()
+        if self._job is not None:
+            self._job.wake()
 
-    async def run(self) -> None:
-        """Check, then sleep until the next transition or check period, forever."""
+    def schedule(self, job: RecurringJob) -> None:
+        """Remember the job running :meth:`step`, to wake it on :meth:`request_replan`."""
+        self._job = job
+
+    async def step(self) -> datetime:
+        """One check; return when to check next (the next transition or check period).
+
+        Until every battery has answered its first poll (bounded), the plan waits: it must be
+        made on data, not on nothing.
+        """
         clock = self._svc.clock
-        await self._first_readings()
-        while True:
-            try:
-                await self.check()
-            except Exception:  # one bad check must not stop the automation
-                _log.exception("plan check failed; next try at the next period")
-            wait = self._next_wake(clock.now()) - clock.now()
-            await self._sleep(max(MIN_WAKE, wait).total_seconds())
-
-    async def _first_readings(self) -> None:
-        """Plan on data, not on nothing: wait for every battery's first poll (bounded)."""
-        poll = self._svc.settings.poll_interval_s
-        deadline = self._svc.clock.now() + timedelta(seconds=2 * poll + 10)
-        while self._svc.clock.now() < deadline and any(
+        now = clock.now()
+        if self._first_deadline is None:
+            poll = self._svc.settings.poll_interval_s
+            self._first_deadline = now + timedelta(seconds=2 * poll + 10)
+        if now < self._first_deadline and any(
             s.status is None and s.failures == 0 for s in self._svc.fleet.snapshots()
         ):
-            await self._svc.clock.sleep(1.0)
-
-    async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
-        sleeper = asyncio.ensure_future(self._svc.clock.sleep(seconds))
-        waker = asyncio.ensure_future(self._wake.wait())
+            return now + MIN_WAKE
+        self._first_deadline = now  # from now on, never wait again
         try:
-            await asyncio.wait((sleeper, waker), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await self.check()
+        except Exception:  # one bad check must not stop the automation
+            _log.exception("plan check failed; next try at the next period")
+        now = clock.now()
+        return max(now + MIN_WAKE, self._next_wake(now))
 
     def _next_wake(self, now: datetime) -> datetime:
         period = timedelta(seconds=self._svc.settings.plan_check_interval_s)
@@ -403,5 +399,5 @@ def start_executor(services: Services) -> PlanExecutor:
     """Attach a plan executor to ``services`` and start its loop (stopped with the services)."""
     executor = PlanExecutor(services)
     services.executor = executor
-    services.spawn("plan", executor.run)
+    executor.schedule(services.every("plan", executor.step))
     return executor

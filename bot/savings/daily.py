@@ -1,4 +1,4 @@
-"""The optional daily savings summary: settings, when it is due, and the loop raising it.
+"""The optional daily savings summary: settings, when it is due, and the job raising it.
 
 The summary of Tempo day ``D`` is due at the chosen local hour once ``D`` is over (it ends at
 06:00 on ``D+1``). It is raised as a :data:`AlertKind.SAVINGS_DAILY` alert into the outbox, so
@@ -135,16 +135,9 @@ def seconds_to_next_check(now: datetime, hour: int, tz: ZoneInfo) -> float:
     return max(1.0, min(MAX_SLEEP_S, (next_due - now).total_seconds()))
 
 
-async def daily_summary_loop(services: Services) -> None:
-    """Raise each day's savings summary at the chosen hour, forever (spawn it once)."""
-    clock = services.clock
-    while True:
-        now = clock.now()
-        try:
-            await send_due_summary(services, now)
-            hour = (await load_daily(services.storage.settings)).hour
-            delay = seconds_to_next_check(now, hour, services.settings.tz)
-        except Exception:
-            _log.exception("daily savings summary failed; retrying in 10 minutes")
-            delay = MAX_SLEEP_S
-        await clock.sleep(delay)
+async def daily_summary_step(services: Services) -> datetime:
+    """Raise the summary if one is due; return when to look again (schedule it once)."""
+    now = services.clock.now()
+    await send_due_summary(services, now)
+    hour = (await load_daily(services.storage.settings)).hour
+    return now + timedelta(seconds=seconds_to_next_check(now, hour, services.settings.tz))

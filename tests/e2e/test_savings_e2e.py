@@ -12,7 +12,7 @@ import pytest
 from bot import charts
 from bot.charts.model import SavingsDay
 from bot.savings import SavingsService
-from bot.savings.daily import DAILY_KEY, daily_summary_loop, send_due_summary
+from bot.savings.daily import DAILY_KEY, send_due_summary
 from bot.storage.models import Sample
 from bot.telegram_ui import format as fmt
 from bot.tempo.calendar import PARIS
@@ -136,7 +136,12 @@ async def test_admin_sees_hand_computed_savings_and_a_chart(bot: Bot, renders: R
     )
     assert "Résumé quotidien : désactivé" in text
     labels = [label for label, _ in summary.buttons()]
-    assert labels == ["📊 30 jours", "📊 Saison", "🔔 Résumé quotidien"]
+    assert labels == [
+        "📊 30 jours",
+        "📊 Saison",
+        "🧪 Comparer les stratégies",
+        "🔔 Résumé quotidien",
+    ]
 
     photo = await alice.wait_for(lambda m: m.photo is not None, timeout=15)
     assert photo.photo is not None
@@ -176,7 +181,11 @@ async def test_english_viewer_reads_but_cannot_change_the_daily_summary(
     assert f"This month: {fmt.euros(RED_HP - RED_HC + WHITE_HP + await _today_eur(bot), 'en')}" in (
         summary.content
     )
-    assert [label for label, _ in summary.buttons()] == ["📊 30 days", "📊 Season"]
+    assert [label for label, _ in summary.buttons()] == [
+        "📊 30 days",
+        "📊 Season",
+        "🧪 Compare strategies",
+    ]
     await bob.wait_for(lambda m: m.photo is not None, timeout=15)
     for data in ("v1|sv|d", "v1|sv|on", "v1|sv|h|7"):
         human_pause(bot)
@@ -247,7 +256,7 @@ async def test_daily_summary_setting_survives_restart_and_is_delivered(
     # 10h01 in Paris: the summary of 13 Jan is due at 11h00, not yet.
     assert await send_due_summary(bot.services, bot.clock.now()) is None
     bot.clock.jump_to(_local(TODAY, 11) + timedelta(minutes=1))
-    bot.services.spawn("savings-daily", lambda: daily_summary_loop(bot.services))
+    bot.services.jobs["savings-daily"].wake()
     note = await alice.wait_for(lambda m: "Économies du 13/01/2026" in m.content, timeout=10)
     month = RED_HP - RED_HC + WHITE_HP
     assert "⚪ Blanc" in note.content
