@@ -33,6 +33,8 @@ class BotData:
     deliverer: AlertDeliverer | None = None
     last_admin_error: float = -1e9
     last_tempo_ask: datetime | None = None
+    backtest_running: bool = False
+    """A strategy comparison is being computed (one at a time: it is CPU-heavy)."""
 
 
 Context: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import weakref
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
@@ -46,9 +45,6 @@ CODE = "sv"
 CHARTS = {"30": False, "s": True}  # button argument → whole season?
 _HOUR = re.compile(r"^(1?[0-9]|2[0-3])$")
 HOURS_PER_ROW = 6
-# Applications with a strategy comparison running (one at a time per bot: it is CPU-heavy).
-# Keyed weakly by the Application because BotData has no slot for it.
-_BACKTESTS: weakref.WeakSet[object] = weakref.WeakSet()
 
 
 def _savings(context: Context) -> SavingsService:
@@ -212,11 +208,11 @@ async def compare_strategies(update: Update, context: Context, lang: Lang) -> No
     chat = update.effective_chat
     if query is None or chat is None:
         return
-    app = context.application
-    if app in _BACKTESTS:
+    data = context.bot_data
+    if data.backtest_running:
         await query.answer(t(lang, "savings.backtest.busy"))
         return
-    _BACKTESTS.add(app)
+    data.backtest_running = True
     try:
         await query.answer()
         waiting = await reply(update, context, t(lang, "savings.backtest.running"))
@@ -239,7 +235,7 @@ async def compare_strategies(update: Update, context: Context, lang: Lang) -> No
             chat.id, photo=png, caption=backtest_caption(report, lang), reply_markup=markup
         )
     finally:
-        _BACKTESTS.discard(app)
+        data.backtest_running = False
 
 
 async def _show(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup) -> None:
