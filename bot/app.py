@@ -112,6 +112,9 @@ class BotRuntime:
     async def stop(self) -> None:
         """Stop polling, the application and the services (safe to call twice)."""
         app, self.application = self.application, None
+        if self.services is not None:
+            # Before the application: its JobQueue would wait for a step still running.
+            await self.services.scheduler.stop()
         if app is not None:
             updater = app.updater
             if updater is not None and updater.running:

@@ -42,7 +42,7 @@ class Scheduler(Protocol):
         """Run ``step`` at ``first`` (default: now), then whenever it asks."""
 
     async def stop(self) -> None:
-        """Stop every job (a run in progress is cancelled)."""
+        """Stop every job (a run in progress is cancelled); safe to call twice."""
 
 
 async def _run_step(name: str, step: Step, clock: Clock) -> datetime:
@@ -130,6 +130,7 @@ class _QueuedJob:
         self._step = step
         self._owner = owner
         self._pending: Any = None
+        self._task: asyncio.Task[Any] | None = None
         self._running = False
         self._again = False
         self._stopped = False
@@ -157,17 +158,26 @@ class _QueuedJob:
                 self._pending.schedule_removal()
             self._pending = None
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         self._stopped = True
         self.cancel_pending()
+        task = self._task
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            # The JobQueue would wait for a running step (a plan check can take a minute on
+            # real batteries): a stopping bot cancels it, as it cancels any other task.
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self, _context: object) -> None:
         self._pending = None
         self._running = True
+        self._task = asyncio.current_task()
         try:
             wanted = await _run_step(self.name, self._step, self._owner.clock)
         finally:
             self._running = False
+            self._task = None
         if self._again:
             self._again = False
             wanted = self._owner.clock.now()
@@ -200,7 +210,7 @@ class JobQueueScheduler:
         return job
 
     async def stop(self) -> None:
-        """Remove every job from the queue."""
-        for job, _ in self._jobs:
-            job.stop()
-        self._jobs.clear()
+        """Remove every job from the queue and cancel the steps running."""
+        jobs, self._jobs = self._jobs, []
+        for job, _ in jobs:
+            await job.stop()

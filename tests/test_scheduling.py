@@ -113,3 +113,29 @@ async def test_the_telegram_job_queue_drives_the_same_steps(
         assert len(step.runs) == stopped_at
     finally:
         await app.job_queue.stop()
+
+
+async def test_stopping_cancels_a_step_running_on_the_job_queue() -> None:
+    app = Application.builder().token("123:abc").build()
+    assert app.job_queue is not None
+    scheduler = JobQueueScheduler(SystemClock())
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def long_check() -> datetime:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return datetime.now(UTC)
+
+    scheduler.start("plan", long_check)
+    scheduler.attach(app.job_queue)
+    await app.job_queue.start()
+    try:
+        await asyncio.wait_for(started.wait(), timeout=5)
+        await asyncio.wait_for(scheduler.stop(), timeout=5)
+        assert cancelled.is_set()
+    finally:
+        await asyncio.wait_for(app.job_queue.stop(), timeout=5)  # nothing left to wait for
