@@ -33,6 +33,7 @@ from bot.monitor.registry import database_registrar
 from bot.monitor.rules import AlertRules, Thresholds
 from bot.monitor.snapshot import BatterySnapshot
 from bot.preferences import Preferences
+from bot.savings.service import SavingsService, SettledDays
 from bot.scheduling import ClockScheduler, RecurringJob, Scheduler, Step
 from bot.settings import BatteryConfig, Settings
 from bot.storage import Database, Storage
@@ -80,6 +81,7 @@ class Services:
     discovery_broadcast: list[str] = field(default_factory=list)
     availability: dict[str, object] = field(default_factory=dict)
     jobs: dict[str, RecurringJob] = field(default_factory=dict)
+    settled_days: SettledDays = field(default_factory=SettledDays)
 
     @property
     def settings(self) -> Settings:
@@ -90,6 +92,17 @@ class Services:
         """Ask the planner to look again now (a rule, an override or a colour changed)."""
         if self.executor is not None:
             self.executor.request_replan()
+
+    def savings(self) -> SavingsService:
+        """The savings figures as of now (settled days are computed once per process)."""
+        return SavingsService(
+            self.storage,
+            self.tempo,
+            self.prices,
+            self.settings.tz,
+            settled=self.settled_days,
+            now=self.clock.now(),
+        )
 
     def every(self, name: str, step: Step, *, first: datetime | None = None) -> RecurringJob:
         """Run ``step`` now (or at ``first``), then whenever it asks (stopped on close)."""

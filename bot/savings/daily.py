@@ -119,7 +119,7 @@ async def send_due_summary(services: Services, now: datetime) -> date | None:
     outbox = services.storage.alerts
     if now - due > GRACE or await outbox.was_raised(summary_key(day)):
         return None
-    savings = SavingsService(services.storage, services.tempo, services.prices, tz)
+    savings = services.savings()
     if await outbox.enqueue(await summary_alert(savings, day, now), once=True) is None:
         return None  # another caller raised it while the figures were computed
     _log.info("daily savings summary raised for %s", day)

@@ -10,7 +10,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.savings import SavingsService
+from bot.savings.service import SettledDays
 from bot.storage import Database, Sample, Storage
+from bot.storage.models import SampleBucket
 from bot.tempo.calendar import PARIS
 from bot.tempo.model import TempoColor, TempoDayRecord
 from bot.tempo.prices import load_price_table
@@ -114,3 +116,60 @@ async def test_nothing_stored_is_zero(storage: Storage) -> None:
     assert len(total.days) == 1
     assert total.savings_eur == 0.0
     assert await service.days(date(2026, 1, 2), date(2026, 1, 1)) == []
+
+
+async def test_settled_days_are_accounted_once_and_days_in_progress_each_time(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = await _battery(storage, "0c587b17df01")
+    await storage.samples.insert_batch(
+        _every_minute(one, local(2026, 1, 15, 7), local(2026, 1, 15, 9), 1000.0)
+        + _every_minute(one, local(2026, 1, 16, 7), local(2026, 1, 16, 8), 500.0)
+    )
+    await _colors(storage, {date(2026, 1, 15): TempoColor.RED})  # 16 Jan: colour not known yet
+    tempo = TempoService(sources=[], store=storage.tempo_days, tz=PARIS)
+    prices = load_price_table()
+    settled = SettledDays()
+    reads: list[tuple[datetime, datetime]] = []
+    original = storage.samples.bucketed
+
+    async def counting(
+        battery_id: int, start: datetime, end: datetime, bucket_s: int
+    ) -> list[SampleBucket]:
+        reads.append((start, end))
+        return await original(battery_id, start, end, bucket_s)
+
+    monkeypatch.setattr(storage.samples, "bucketed", counting)
+    # 17 Jan 07:30: the 15th and the 16th are settled, but only the 15th has its colour.
+    now = local(2026, 1, 17, 7) + timedelta(minutes=30)
+    first = await SavingsService(storage, tempo, prices, PARIS, settled=settled, now=now).days(
+        date(2026, 1, 14), date(2026, 1, 17)
+    )
+    assert [d.day for d in first] == [date(2026, 1, 14 + i) for i in range(4)]
+    assert settled.get(date(2026, 1, 15)) == first[1]
+    assert settled.get(date(2026, 1, 14)) is None  # no colour stored for it either
+    assert settled.get(date(2026, 1, 16)) is None  # no colour yet: it may still be valued
+    assert settled.get(date(2026, 1, 17)) is None  # in progress
+    # New samples for the day in progress and the colour of the 16th arrive.
+    await storage.samples.insert_batch(
+        _every_minute(one, local(2026, 1, 17, 8), local(2026, 1, 17, 9), 800.0)
+    )
+    await _colors(storage, {date(2026, 1, 16): TempoColor.WHITE})
+    reads.clear()
+    again = await SavingsService(storage, tempo, prices, PARIS, settled=settled, now=now).days(
+        date(2026, 1, 14), date(2026, 1, 17)
+    )
+    # The 15th came from the cache: storage was read only for the 14th and the 16th–17th.
+    assert reads == [
+        (local(2026, 1, 14, 6), local(2026, 1, 15, 6)),
+        (local(2026, 1, 16, 6), local(2026, 1, 18, 6)),
+    ]
+    assert again[1] == first[1]
+    assert again[2].color is TempoColor.WHITE
+    assert again[2].value_eur > 0
+    assert again[3].discharged_wh > first[3].discharged_wh
+    # Same figures as an uncached service.
+    fresh = await SavingsService(storage, tempo, prices, PARIS).days(
+        date(2026, 1, 14), date(2026, 1, 17)
+    )
+    assert again == fresh

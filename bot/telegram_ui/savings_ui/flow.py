@@ -48,8 +48,7 @@ HOURS_PER_ROW = 6
 
 
 def _savings(context: Context) -> SavingsService:
-    svc = services(context)
-    return SavingsService(svc.storage, svc.tempo, svc.prices, svc.settings.tz)
+    return services(context).savings()
 
 
 async def _days(context: Context) -> list[DaySavings]:
