@@ -8,6 +8,7 @@ device's own Auto mode, which needs nothing from the bot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -109,6 +110,23 @@ def direction(command: ModeCommand | None) -> int:
     return (
         1 if isinstance(command, AutoMode | AiMode) else (-1 if isinstance(command, UpsMode) else 0)
     )
+
+
+def crossing_pauses(current: Mapping[str, int], target: Mapping[str, int]) -> list[str]:
+    """The batteries to pause before going from ``current`` to ``target`` directions.
+
+    Directions are +1 discharging, −1 charging, 0 still (see :func:`direction`). Nothing to
+    pause unless some battery would go one way while another still goes the other way; then
+    every battery that is moving and changes direction pauses first.
+    """
+    crossing = any(
+        target[a] != 0 and current.get(b, 0) == -target[a] and target.get(b, 0) != current[b]
+        for a in target
+        for b in current
+    )
+    if not crossing:
+        return []
+    return [name for name in target if current.get(name, 0) not in (0, target[name])]
 
 
 def pause_command() -> Desired:

@@ -23,6 +23,7 @@ from bot.alerts import Alert, AlertKind, Severity
 from bot.control.service import BatteryOutcome, Outcome
 from bot.execution.commands import (
     Desired,
+    crossing_pauses,
     desired_command,
     direction,
     needs_sending,
@@ -47,6 +48,10 @@ REPORTS_KEY = "plan.reports"
 EVENING_HOUR = 19
 SHORT_MARGIN_PCT = 5.0
 MIN_WAKE = timedelta(seconds=1)
+PAUSE_LEAD = timedelta(seconds=30)
+"""How early a battery that must change direction pauses before a planned crossing (22:00,
+06:00): real units take 5–30 s to obey, so the pause is in force when the new direction is due,
+and the new direction then takes one device delay instead of two."""
 IDLE_W = 50.0
 
 
@@ -105,14 +110,17 @@ class PlanExecutor:
             await self.check()
         except Exception:  # one bad check must not stop the automation
             _log.exception("plan check failed; next try at the next period")
-        now = clock.now()
-        return max(now + MIN_WAKE, self._next_wake(now))
+        # Counted from the check's start: a transition passed while the check was verifying
+        # (a device can take 30 s to obey) is due at once, not at the next period.
+        return max(clock.now() + MIN_WAKE, self._next_wake(now))
 
     def _next_wake(self, now: datetime) -> datetime:
         period = timedelta(seconds=self._svc.settings.plan_check_interval_s)
         wake = now + period
         if self.plan is not None:
-            upcoming = [t.at for t in transitions(self.plan) if t.at > now]
+            # Wake before each transition too, for the pauses a direction change needs.
+            instants = [t.at for t in transitions(self.plan)]
+            upcoming = [at for at in (*instants, *(t - PAUSE_LEAD for t in instants)) if at > now]
             if upcoming:
                 wake = min(wake, *upcoming)
         return wake
@@ -178,18 +186,7 @@ class PlanExecutor:
         (or the other way round)."""
         current = {name: self._current_direction(name) for name, _ in wanted}
         target = {name: direction(desired.command) for name, desired in wanted}
-        crossing = any(
-            target[a] != 0 and current[b] == -target[a] and target[b] != current[b]
-            for a in target
-            for b in current
-        )
-        if not crossing:
-            return []
-        return [
-            (name, pause_command())
-            for name, _ in wanted
-            if current[name] != 0 and target[name] != current[name]
-        ]
+        return [(name, pause_command()) for name in crossing_pauses(current, target)]
 
     async def _reports(self, plan: Plan, now: datetime) -> None:
         """The evening message (tonight's charge) and the morning report after a precharge."""
@@ -299,6 +296,18 @@ class PlanExecutor:
             )
 
     def _wanted(self, plan: Plan, now: datetime) -> list[tuple[str, Desired]]:
+        """What each battery should do now; a battery about to cross directions pauses early."""
+        wanted = self._planned_at(plan, now, now)
+        soon = dict(self._planned_at(plan, now, now + PAUSE_LEAD))
+        current = {name: direction(desired.command) for name, desired in wanted}
+        coming = {name: direction(soon[name].command) for name in current if name in soon}
+        early = set(crossing_pauses(current, coming))
+        return [
+            (name, pause_command() if name in early else desired) for name, desired in wanted
+        ]
+
+    def _planned_at(self, plan: Plan, now: datetime, at: datetime) -> list[tuple[str, Desired]]:
+        """The plan's command at ``at`` for every battery read recently enough to follow it."""
         wanted = []
         planned = {b.battery for b in plan.batteries}
         for snap in self._svc.fleet.snapshots():
@@ -307,10 +316,10 @@ class PlanExecutor:
                 continue  # no fresh reading: the planner holds it out, the bot leaves it alone
             if snap.name not in planned:
                 continue
-            interval = action_at(plan, snap.name, now)
+            interval = action_at(plan, snap.name, at)
             if interval is None or interval.reason is ReasonCode.UNREACHABLE:
                 continue  # the planner could not count on it: leave it alone
-            wanted.append((snap.name, desired_command(interval, now, soc_pct=snap.soc_pct)))
+            wanted.append((snap.name, desired_command(interval, at, soc_pct=snap.soc_pct)))
         return wanted
 
     async def _enforce(self, name: str, desired: Desired, now: datetime) -> BatteryOutcome | None:

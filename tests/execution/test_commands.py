@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.execution.commands import MAX_COUNTDOWN, desired_command, direction, needs_sending
+from bot.execution.commands import (
+    MAX_COUNTDOWN,
+    crossing_pauses,
+    desired_command,
+    direction,
+    needs_sending,
+)
 from bot.marstek import AutoMode, Mode, PassiveMode, SentCommand, UpsMode
 from bot.planning.model import Action, PlanInterval, ReasonCode, Source
 
@@ -96,3 +102,29 @@ def test_a_slightly_different_setpoint_is_not_resent_but_a_real_change_is() -> N
     assert not needs_sending(near, **kwargs)  # type: ignore[arg-type]
     assert needs_sending(far, **kwargs)  # type: ignore[arg-type]
     assert needs_sending(stop, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "paused"),
+    [
+        # 22:00: every battery goes from discharging to charging: all pause first.
+        ({"a": 1, "b": 1, "c": 1}, {"a": -1, "b": -1, "c": -1}, ["a", "b", "c"]),
+        # One idle battery starts charging while another still discharges: that one pauses.
+        ({"a": 1, "b": 0}, {"a": -1, "b": -1}, ["a"]),
+        # Discharging → idle, or idle → charging alone: no crossing, nothing to pause.
+        ({"a": 1, "b": 1}, {"a": 0, "b": 0}, []),
+        ({"a": 0, "b": 0}, {"a": -1, "b": -1}, []),
+        # Nothing changes direction: nothing to pause.
+        ({"a": 1, "b": 0}, {"a": 1, "b": 0}, []),
+        # Already crossing (a unit set by hand): the one that changes stops first.
+        ({"a": 1, "b": -1}, {"a": 1, "b": 0}, ["b"]),
+        # 06:00: charging → discharging.
+        ({"a": -1, "b": -1}, {"a": 1, "b": 1}, ["a", "b"]),
+        # A battery with no plan later (unreachable) is left out of the pauses.
+        ({"a": 1, "b": 1}, {"a": -1}, ["a"]),
+    ],
+)
+def test_batteries_pause_before_directions_cross(
+    current: dict[str, int], target: dict[str, int], paused: list[str]
+) -> None:
+    assert crossing_pauses(current, target) == paused
