@@ -302,9 +302,7 @@ class PlanExecutor:
         current = {name: direction(desired.command) for name, desired in wanted}
         coming = {name: direction(soon[name].command) for name in current if name in soon}
         early = set(crossing_pauses(current, coming))
-        return [
-            (name, pause_command() if name in early else desired) for name, desired in wanted
-        ]
+        return [(name, pause_command() if name in early else desired) for name, desired in wanted]
 
     def _planned_at(self, plan: Plan, now: datetime, at: datetime) -> list[tuple[str, Desired]]:
         """The plan's command at ``at`` for every battery read recently enough to follow it."""
