@@ -23,14 +23,14 @@ from bot.backtest.household import (
 )
 from bot.backtest.physics import BankSpec
 from bot.backtest.report import compact_table
-from bot.clock import ManualClock
 from bot.settings import Settings
-from bot.storage import Database, Storage
+from bot.storage import Storage
 from bot.storage.tables import samples as samples_table
 from bot.tempo.calendar import PARIS, tempo_day_bounds
 from bot.tempo.model import TempoColor
 from bot.tempo.prices import PriceTable, load_price_table, price_at
 from tests.backtest.household_helpers import half_hour, house_w, samples, store_colors
+from tests.storage.conftest import opened_storage
 
 B, W, R = TempoColor.BLUE, TempoColor.WHITE, TempoColor.RED
 PRICES = load_price_table()
@@ -38,13 +38,8 @@ PRICES = load_price_table()
 
 @pytest.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    clock = ManualClock(datetime(2026, 2, 3, 12, tzinfo=UTC))
-    db = Database(f"sqlite+aiosqlite:///{(tmp_path / 'h.db').as_posix()}", clock=clock)
-    await db.start()
-    try:
-        yield Storage(db, clock, max_sample_gap_s=120.0)
-    finally:
-        await db.close()
+    async with opened_storage(tmp_path / "h.db", datetime(2026, 2, 3, 12, tzinfo=UTC)) as opened:
+        yield opened
 
 
 async def _batteries(storage: Storage, count: int) -> list[int]:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
 from bot.savings import SavingsService
 from bot.savings.service import SettledDays
-from bot.storage import Database, Sample, Storage
+from bot.storage import Sample, Storage
 from bot.storage.models import SampleBucket
 from bot.tempo.calendar import PARIS
 from bot.tempo.model import TempoColor, TempoDayRecord
@@ -19,19 +18,15 @@ from bot.tempo.prices import load_price_table
 from bot.tempo.seasons import Season
 from bot.tempo.service import TempoService
 from tests.savings.helpers import local
+from tests.storage.conftest import opened_storage
 
 NOW = datetime(2026, 1, 20, 12, tzinfo=UTC)
 
 
 @pytest.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    clock = ManualClock(NOW)
-    db = Database(f"sqlite+aiosqlite:///{(tmp_path / 'm.db').as_posix()}", clock=clock)
-    await db.start()
-    try:
-        yield Storage(db, clock, max_sample_gap_s=120.0)
-    finally:
-        await db.close()
+    async with opened_storage(tmp_path / "m.db", NOW) as opened:
+        yield opened
 
 
 async def _battery(storage: Storage, mac: str) -> int:

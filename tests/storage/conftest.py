@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +40,18 @@ def make_samples(
         )
         for index in range(count)
     ]
+
+
+@asynccontextmanager
+async def opened_storage(path: Path, now: datetime) -> AsyncIterator[Storage]:
+    """Every repository over a fresh SQLite file, on a manual clock at ``now``."""
+    clock = ManualClock(now)
+    db = Database(sqlite_url(path), clock=clock)
+    await db.start()
+    try:
+        yield Storage(db, clock, max_sample_gap_s=120.0)
+    finally:
+        await db.close()
 
 
 @pytest.fixture
