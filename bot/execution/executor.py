@@ -44,7 +44,6 @@ from bot.tempo import TariffPeriod, hc_window, period_at, tempo_day_at
 _log = logging.getLogger(__name__)
 
 PLANNER = "planner"
-REPORTS_KEY = "plan.reports"
 EVENING_HOUR = 19
 SHORT_MARGIN_PCT = 5.0
 MIN_WAKE = timedelta(seconds=1)
@@ -205,23 +204,18 @@ class PlanExecutor:
                 self._precharged[today] = max(
                     self._precharged.get(today, 0.0), interval.action.target_soc_pct or 100.0
                 )
-        done = await svc.storage.settings.get(REPORTS_KEY, {})
-        sent = dict(done) if isinstance(done, dict) else {}
-        if local.hour >= EVENING_HOUR and sent.get("evening") != today.isoformat():
+        # The outbox is the record of what was sent: a report raised once is never raised again.
+        if local.hour >= EVENING_HOUR and not await svc.storage.alerts.was_raised(
+            _tonight_key(today)
+        ):
             tomorrow = await svc.storage.tempo_days.get_day(today + timedelta(days=1))
             if tomorrow is not None and tomorrow.color is not None:
                 await self._evening(plan, today, tomorrow.color.value, tomorrow.confirmed, now)
-                sent["evening"] = today.isoformat()
-                await svc.storage.settings.set(REPORTS_KEY, sent, by=PLANNER)
         night = today - timedelta(days=1)
-        if (
-            night in self._precharged
-            and sent.get("morning") != night.isoformat()
-            and period_at(now, tz) is TariffPeriod.HP
-        ):
-            await self._morning(night, self._precharged.pop(night), now)
-            sent["morning"] = night.isoformat()
-            await svc.storage.settings.set(REPORTS_KEY, sent, by=PLANNER)
+        if night in self._precharged and period_at(now, tz) is TariffPeriod.HP:
+            target = self._precharged.pop(night)
+            if not await svc.storage.alerts.was_raised(_report_key(night)):
+                await self._morning(night, target, now)
 
     async def _evening(
         self, plan: Plan, day: date, color: str, confirmed: bool, now: datetime
@@ -232,7 +226,7 @@ class PlanExecutor:
                 kind=AlertKind.PLAN_TONIGHT,
                 severity=Severity.INFO,
                 created_at=now,
-                dedup_key=f"plan_tonight:{day.isoformat()}",
+                dedup_key=_tonight_key(day),
                 params={
                     "day": (day + timedelta(days=1)).isoformat(),
                     "color": color,
@@ -272,7 +266,7 @@ class PlanExecutor:
                 kind=AlertKind.PRECHARGE_REPORT,
                 severity=Severity.INFO,
                 created_at=now,
-                dedup_key=f"precharge_report:{night.isoformat()}",
+                dedup_key=_report_key(night),
                 params={
                     "socs": ",".join(f"{s:.0f}" for s in socs),
                     "target": target,
@@ -381,6 +375,14 @@ class PlanExecutor:
                     params={"count": count, "detail": (outcome.detail or "")[:200]},
                 )
             )
+
+
+def _tonight_key(day: date) -> str:
+    return f"plan_tonight:{day.isoformat()}"
+
+
+def _report_key(night: date) -> str:
+    return f"precharge_report:{night.isoformat()}"
 
 
 def _summary(plan: Plan) -> dict[str, Any]:

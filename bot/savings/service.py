@@ -40,9 +40,6 @@ class SettledDays:
     def __init__(self) -> None:
         self._days: dict[date, DaySavings] = {}
 
-    def __len__(self) -> int:
-        return len(self._days)
-
     def get(self, day: date) -> DaySavings | None:
         """The kept account of ``day``, if any."""
         return self._days.get(day)
@@ -50,10 +47,6 @@ class SettledDays:
     def keep(self, account: DaySavings) -> None:
         """Keep a settled day's account."""
         self._days[account.day] = account
-
-    def clear(self) -> None:
-        """Forget everything (prices or batteries changed)."""
-        self._days.clear()
 
 
 class SavingsService:

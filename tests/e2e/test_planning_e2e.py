@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.alerts import AlertKind
 from bot.clock import ScaledClock
 from bot.execution.executor import PlanExecutor, start_executor
 from bot.marstek.simulator import Simulator
@@ -149,6 +150,13 @@ async def test_blue_red_red_blue_is_followed_on_the_batteries(setup: Planned) ->
     assert max(trace.grid) <= CONTRACT_KVA * 1000
     for powers in trace.power:
         assert not (min(powers) < -50 and max(powers) > 50), powers
+    # One evening message for each evening that knew tomorrow's colour, one morning report for
+    # each precharge night: re-planning every few minutes never raises them again.
+    raised = [a.alert for a in await planned.storage.alerts.recent(limit=200)]
+    evenings = sorted(a.dedup_key for a in raised if a.kind is AlertKind.PLAN_TONIGHT)
+    mornings = sorted(a.dedup_key for a in raised if a.kind is AlertKind.PRECHARGE_REPORT)
+    assert evenings == ["plan_tonight:2026-01-13", "plan_tonight:2026-01-14"]
+    assert mornings == ["precharge_report:2026-01-13", "precharge_report:2026-01-14"]
     # (At 2,000× every real millisecond costs two virtual seconds, so transition delays are
     # measured at a realistic pace in the test below.)
     assert planned.executor.stats.transition_delays_s  # type: ignore[union-attr]
